@@ -1,0 +1,12 @@
+# Writes a C++ source holding every migration file as {version, sql}, sorted by file name.
+separate_arguments(FILES)
+list(SORT FILES)
+set(body "")
+foreach(f ${FILES})
+  get_filename_component(name ${f} NAME_WE)
+  string(REGEX MATCH "^[0-9]+" version ${name})
+  math(EXPR version "${version}")
+  file(READ ${f} sql)
+  string(APPEND body "  {${version}, \"${name}\", R\"assetd_sql(${sql})assetd_sql\"},\n")
+endforeach()
+file(WRITE ${OUT} "#include \"store/migration.hpp\"\nnamespace ${NAMESPACE} {\nconst std::vector<assetd::store::Migration>& migrations() {\n  static const std::vector<assetd::store::Migration> all = {\n${body}  };\n  return all;\n}\n}  // namespace ${NAMESPACE}\n")

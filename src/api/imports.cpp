@@ -1,0 +1,108 @@
+// Bringing assets in: cloud import (URLs the client already has) and chat conversations.
+#include "api/decode.hpp"
+#include "api/prelabel.hpp"
+#include "api/request_context.hpp"
+#include "api/routes.hpp"
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "http/multipart.hpp"
+
+namespace assetd::api {
+namespace {
+
+std::string importData(const core::ImportResult& result, std::int64_t preLabels,
+                       std::int64_t validPreLabels) {
+  return R"({"assets":{"assetsCreated":)" + std::to_string(result.assetsCreated) +
+         R"(,"tasksCreated":)" + std::to_string(result.tasksCreated) + R"(,"preLabelsCount":)" +
+         std::to_string(preLabels) + R"(,"validPreLabelsCount":)" +
+         std::to_string(validPreLabels) + "}}";
+}
+
+// Storage integrations arrive with the object-storage work; until then none exists.
+bool storageExists(const std::string&) { return false; }
+
+// The chat form: multipart/form-data (with an optional `file` part) or urlencoded.
+std::pair<http::Params, std::optional<std::string>> chatFields(const http::Request& req) {
+  std::string_view contentType = req.header("content-type");
+  if (auto boundary = http::multipartBoundary(contentType)) {
+    http::Params fields;
+    std::optional<std::string> file;
+    for (auto& part : http::parseMultipart(req.body, *boundary)) {
+      if (part.name == "file")
+        file = std::move(part.body);
+      else
+        fields.add(std::move(part.name), std::move(part.body));
+    }
+    return {std::move(fields), std::move(file)};
+  }
+  if (contentType.starts_with("multipart/form-data"))
+    throw core::ApiError::badRequest("content-type", "multipart/form-data needs a boundary");
+  if (contentType.starts_with("application/x-www-form-urlencoded") || contentType.empty())
+    return {http::Params::parseForm(req.body), std::nullopt};
+  throw core::ApiError(415, "content-type: must be multipart/form-data or "
+                            "application/x-www-form-urlencoded");
+}
+
+core::ImportResult importChat(ApiContext& ctx, const core::Principal& who,
+                              const core::Project& project, const ChatImport& chat) {
+  if (!chat.storageId.empty()) throw core::ApiError::badRequest("storageId", "no such storage");
+  std::size_t count = chat.conversationsJson.empty()
+                          ? static_cast<std::size_t>(chat.emptyConversations)
+                          : chat.conversationsJson.size();
+  core::ImportRequest request;
+  request.createdBy = who.keyName;
+  request.commonBatchRefs = chat.batchRefs;
+  request.assets.reserve(count);
+  std::vector<std::string> writtenKeys;
+  try {
+    for (std::size_t i = 0; i < count; ++i) {
+      std::string objectId = core::newObjectId();
+      std::string key = "assets/" + who.organizationId + "/" + project.id + "/" + objectId + ".json";
+      ctx.blobs.put(key, chat.conversationsJson.empty() ? std::string_view("[]")
+                                                         : std::string_view(chat.conversationsJson[i]));
+      writtenKeys.push_back(key);
+      core::NewAsset asset;
+      asset.data = ctx.blobs.urlFor(key);
+      asset.editorType = "llm";
+      asset.priority = chat.priority;
+      asset.externalId = chat.namePrefix + (chat.sequentialNames
+                                                ? std::to_string(project.assetCount + 1 + i)
+                                                : objectId);
+      if (!chat.llmConfigJson.empty()) asset.contextDataJson = R"({"llmConfig":)" + chat.llmConfigJson + "}";
+      request.assets.push_back(std::move(asset));
+    }
+    return ctx.store.importAssets(who.organizationId, project.id, request);
+  } catch (...) {
+    // The records were not written: take back the conversation files too.
+    for (const auto& key : writtenKeys) ctx.blobs.remove(key);
+    throw;
+  }
+}
+
+}  // namespace
+
+void registerImportRoutes(http::Router& router, ApiContext& ctx) {
+  router.add("POST", "/v2/project/{}/cloud", [&ctx](http::Request& req) {
+    auto who = authenticate(req, ctx.store);
+    auto project = ctx.store.getProject(who.organizationId, req.pathParams[0]);
+    if (!project) throw core::ApiError::notFound("project");
+    PreLabelValidator validator(project->categorySchemaJson);
+    auto params = http::Params::parseQuery(req.rawQuery);
+    auto decoded = decodeCloudImport(req.body, params.get("batches"), validator, storageExists);
+    decoded.request.createdBy = who.keyName;
+    auto result = ctx.store.importAssets(who.organizationId, project->id, decoded.request);
+    return ok(importData(result, decoded.preLabelsCount, decoded.validPreLabelsCount), 201);
+  });
+
+  router.add("POST", "/v2/project/{}/chat", [&ctx](http::Request& req) {
+    auto who = authenticate(req, ctx.store);
+    auto project = ctx.store.getProject(who.organizationId, req.pathParams[0]);
+    if (!project) throw core::ApiError::notFound("project");
+    auto [fields, file] = chatFields(req);
+    auto chat = decodeChatImport(fields, file);
+    auto result = importChat(ctx, who, *project, chat);
+    return ok(importData(result, 0, 0), 201);
+  });
+}
+
+}  // namespace assetd::api

@@ -1,0 +1,32 @@
+#pragma once
+// What every handler needs from a request: who is calling, and its query parameters.
+#include <cstdint>
+#include <string>
+
+#include "core/types.hpp"
+#include "http/message.hpp"
+#include "http/query.hpp"
+#include "store/store.hpp"
+
+namespace assetd::api {
+
+// The organization behind the `apikey` header (bare key, or "apikey <key>"). 401 otherwise.
+core::Principal authenticate(const http::Request& request, store::Store& store);
+
+// An integer query parameter in [min, max], `fallback` when absent; otherwise 400
+// "<name>: must be an integer between <min> and <max>".
+std::int64_t intParam(const http::Params& params, const std::string& name, std::int64_t fallback,
+                      std::int64_t min, std::int64_t max);
+
+// `sort`: absent, "-createdAt" → descending; "createdAt" → ascending; anything else 400.
+bool ascendingSort(const http::Params& params);
+
+// A boolean query flag ("true"/"false", any case), `fallback` when absent, else 400.
+bool boolParam(const http::Params& params, const std::string& name, bool fallback);
+
+// 201/200 {"status":"success","data":<json>}.
+inline http::Response ok(std::string dataJson, int status = 200) {
+  return http::successResponse(status, dataJson);
+}
+
+}  // namespace assetd::api

@@ -1,0 +1,100 @@
+// `assetd serve`: the composition root. Opens the store and the object area of the data
+// directory, wires the routes and runs the HTTP server until a signal stops it.
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "api/routes.hpp"
+#include "app/commands.hpp"
+#include "app/credentials.hpp"
+#include "blob/blob_store.hpp"
+#include "core/json_text.hpp"
+#include "http/server.hpp"
+#include "store/store.hpp"
+
+namespace assetd::app {
+namespace {
+
+constexpr const char* kBucket = "assetd";
+
+struct FirstStart {
+  std::string organizationId;
+  std::string projectId;
+  std::string apiKey;
+};
+
+// A fresh data directory gets an organization, a key and a demo project, so that a new user
+// can make a first request straight away.
+FirstStart bootstrap(store::Store& store) {
+  FirstStart out;
+  out.organizationId = store.createOrganization("default").id;
+  out.apiKey = issueApiKey(store, out.organizationId, "admin").secret;
+  core::NewProject demo;
+  demo.name = "Demo project";
+  demo.description = "Created on first start";
+  demo.categorySchemaJson = R"({"tools":[],"classifications":[],"relations":[]})";
+  out.projectId = store.createProject(out.organizationId, demo).id;
+  return out;
+}
+
+void printReady(const std::string& url, const std::optional<FirstStart>& first) {
+  std::string line = "assetd ready {\"url\":";
+  core::appendJsonString(line, url);
+  if (first) {
+    std::printf(
+        "assetd: first start: created an organization, an API key and a demo project.\n"
+        "  API key (shown once): %s\n"
+        "  Project id:           %s\n"
+        "  Try: curl -H 'apikey: %s' %s/v2/project/%s\n",
+        first->apiKey.c_str(), first->projectId.c_str(), first->apiKey.c_str(), url.c_str(),
+        first->projectId.c_str());
+    line += ",\"organizationId\":\"" + first->organizationId + "\",\"projectId\":\"" +
+            first->projectId + "\",\"apiKey\":\"" + first->apiKey + "\"";
+  }
+  line += "}";
+  std::printf("%s\n", line.c_str());
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int serve(const ServeConfig& config) {
+  auto listen = parseListen(config.listen);
+  std::filesystem::create_directories(config.dataDir);
+  std::string dbPath = databasePath(config.dataDir);
+  bool firstStart = !std::filesystem::exists(dbPath);
+  auto store = store::openSqliteStore(dbPath);
+  std::optional<FirstStart> first;
+  if (firstStart) first = bootstrap(*store);
+
+  http::ServerOptions options;
+  options.host = listen.host;
+  options.port = listen.port;
+  options.maxBodyBytes = config.maxBodyBytes;
+  options.ioThreads = config.ioThreads;
+  options.workerThreads = config.workerThreads;
+
+  http::Router router;
+  // The server is built before the blob store because signed URLs must name the bound port.
+  http::Server server(options, router);
+  std::uint16_t port = server.listen();
+  std::string hostForUrl = listen.host.find(':') != std::string::npos ? "[" + listen.host + "]"
+                                                                       : listen.host;
+  if (hostForUrl == "0.0.0.0") hostForUrl = "127.0.0.1";
+  std::string url = "http://" + hostForUrl + ":" + std::to_string(port);
+  std::string publicUrl = config.publicUrl.empty() ? url : config.publicUrl;
+
+  auto blobs = blob::openLocalBlobStore(
+      (std::filesystem::path(config.dataDir) / "objects").string(), kBucket, publicUrl);
+  api::ApiContext context{*store, *blobs};
+  api::registerRoutes(router, context);
+
+  printReady(url, first);
+  spdlog::info("assetd serving {} (data in {})", url, config.dataDir);
+  server.run();
+  spdlog::info("assetd stopped");
+  return 0;
+}
+
+}  // namespace assetd::app

@@ -1,0 +1,27 @@
+#pragma once
+// Every failure a client can see is an ApiError: an HTTP status and a message that names the
+// offending field by path ("assets[17].data: required"). One function in http/ renders them.
+#include <stdexcept>
+#include <string>
+
+namespace assetd::core {
+
+class ApiError : public std::runtime_error {
+ public:
+  ApiError(int status, std::string message) : std::runtime_error(std::move(message)), status_(status) {}
+  int status() const { return status_; }
+
+  // "<path>: <what>", or just <what> when path is empty.
+  static ApiError badRequest(const std::string& path, const std::string& what) {
+    return ApiError(400, path.empty() ? what : path + ": " + what);
+  }
+  static ApiError notFound(const std::string& what) { return ApiError(404, what + " not found"); }
+  static ApiError unauthorized() { return ApiError(401, "missing or invalid apikey"); }
+  static ApiError conflict(const std::string& what) { return ApiError(409, what); }
+  static ApiError internal(const std::string& what) { return ApiError(500, what); }
+
+ private:
+  int status_;
+};
+
+}  // namespace assetd::core

@@ -1,0 +1,29 @@
+#include "http/message.hpp"
+
+#include "core/json_text.hpp"
+
+namespace assetd::http {
+
+Response errorResponse(int status, std::string_view message) {
+  Response r;
+  r.status = status;
+  r.body.reserve(message.size() + 64);
+  r.body += status >= 500 ? R"({"status":"error","message":)" : R"({"status":"fail","message":)";
+  core::appendJsonString(r.body, message);
+  r.body += R"(,"error":{"statusCode":)";
+  r.body += std::to_string(status);
+  r.body += "}}";
+  return r;
+}
+
+Response successResponse(int status, std::string_view dataJson) {
+  Response r;
+  r.status = status;
+  r.body.reserve(dataJson.size() + 32);
+  r.body += R"({"status":"success","data":)";
+  r.body += dataJson;
+  r.body += '}';
+  return r;
+}
+
+}  // namespace assetd::http

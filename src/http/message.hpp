@@ -1,0 +1,38 @@
+#pragma once
+// The server's view of one HTTP exchange, free of Beast so that handlers compile fast.
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace assetd::http {
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // the target before '?', still percent-encoded
+  std::string rawQuery;  // the target after '?', still percent-encoded
+  std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
+  std::string body;
+  std::vector<std::string> pathParams;  // filled by the router, percent-decoded, in order
+
+  // The first header with this (lowercase) name, or "" if absent.
+  std::string_view header(std::string_view lowercaseName) const {
+    for (const auto& [name, value] : headers)
+      if (name == lowercaseName) return value;
+    return {};
+  }
+};
+
+struct Response {
+  int status = 200;
+  std::string body;
+  std::string contentType = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// {"status":"fail"|"error","message":...,"error":{"statusCode":N}}: the body of every 4xx/5xx.
+Response errorResponse(int status, std::string_view message);
+// {"status":"success","data":<dataJson>} with the given status.
+Response successResponse(int status, std::string_view dataJson);
+
+}  // namespace assetd::http

@@ -1,0 +1,34 @@
+#pragma once
+// Maps a method and a path pattern ("/v2/project/{}/assets") to a handler. Knows no resource.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "http/message.hpp"
+
+namespace assetd::http {
+
+using Handler = std::function<Response(Request&)>;
+
+class Router {
+ public:
+  // `pattern` segments written "{}" match any one non-empty segment and are passed in
+  // request.pathParams. A trailing slash on the request path is ignored.
+  void add(std::string method, std::string pattern, Handler handler);
+  // Requests whose path matches no pattern go here (default: a 404 JSON error).
+  void setFallback(Handler handler);
+  // Runs the handler; core::ApiError and any other exception become JSON error responses.
+  // A path that matches with another method answers 405.
+  Response dispatch(Request& request) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+  Handler fallback_;
+};
+
+}  // namespace assetd::http

@@ -1,0 +1,13 @@
+#pragma once
+#include <vector>
+
+namespace assetd::store {
+
+// One versioned schema step, compiled into the binary from src/store/<engine>/migrations/.
+struct Migration {
+  int version;
+  const char* name;
+  const char* sql;
+};
+
+}  // namespace assetd::store

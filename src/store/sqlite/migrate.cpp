@@ -1,0 +1,57 @@
+#include <algorithm>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/time.hpp"
+#include "store/sqlite/migrations.hpp"
+
+namespace assetd::store::sqlite {
+namespace {
+
+void createVersionTable(Database& db) {
+  db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+      " version INTEGER PRIMARY KEY,"
+      " name TEXT NOT NULL,"
+      " applied_at INTEGER NOT NULL)");
+}
+
+bool isApplied(Database& db, int version) {
+  auto q = db.prepare("SELECT 1 FROM schema_migrations WHERE version = ?1");
+  q->bindInt(1, version);
+  return q->step();
+}
+
+}  // namespace
+
+int schemaVersion(Database& db) {
+  createVersionTable(db);
+  auto q = db.prepare("SELECT IFNULL(MAX(version), 0) FROM schema_migrations");
+  q->step();
+  return static_cast<int>(q->columnInt(0));
+}
+
+void applyMigrations(Database& db, const std::vector<Migration>& all) {
+  int newest = 0;
+  for (const auto& m : all) newest = std::max(newest, m.version);
+  int current = schemaVersion(db);
+  if (current > newest)
+    throw core::ApiError::internal("database schema version " + std::to_string(current) +
+                                   " is newer than this binary supports (" +
+                                   std::to_string(newest) + "); upgrade assetd");
+  for (const auto& m : all) {
+    if (m.version <= current) continue;
+    Transaction tx(db, Transaction::Kind::Write);
+    if (isApplied(db, m.version)) continue;  // another process got there first
+    db.exec(m.sql);
+    auto record =
+        db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)");
+    record->bindInt(1, m.version);
+    record->bindText(2, m.name);
+    record->bindInt(3, core::nowMillis());
+    record->run();
+    tx.commit();
+  }
+}
+
+}  // namespace assetd::store::sqlite

@@ -1,0 +1,103 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/time.hpp"
+
+namespace assetd::store {
+
+std::unique_ptr<Store> openSqliteStore(const std::string& path) {
+  return std::make_unique<sqlite::SqliteStore>(path);
+}
+
+}  // namespace assetd::store
+
+namespace assetd::store::sqlite {
+namespace {
+
+std::size_t readerCount() {
+  std::size_t cores = std::thread::hardware_concurrency();
+  return std::clamp<std::size_t>(cores * 2, 4, 16);
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(const std::string& path) : pool_(path, readerCount()) {}
+
+std::int64_t SqliteStore::writeClock() {
+  lastWriteMillis_ = std::max(lastWriteMillis_, core::nowMillis());
+  return lastWriteMillis_;
+}
+
+core::Organization SqliteStore::createOrganization(const std::string& name) {
+  auto writer = pool_.writer();
+  Database& db = writer.db();
+  Transaction tx(db, Transaction::Kind::Write);
+  core::Organization org{core::newObjectId(), name, writeClock()};
+  auto q = db.prepare("INSERT INTO organizations (id, name, created_at) VALUES (?1, ?2, ?3)");
+  q->bindText(1, org.id);
+  q->bindText(2, org.name);
+  q->bindInt(3, org.createdAt);
+  q->run();
+  tx.commit();
+  return org;
+}
+
+std::optional<core::Organization> SqliteStore::getOrganization(const std::string& id) {
+  auto reader = pool_.reader();
+  auto q = reader.db().prepare("SELECT id, name, created_at FROM organizations WHERE id = ?1");
+  q->bindText(1, id);
+  if (!q->step()) return std::nullopt;
+  return core::Organization{q->columnText(0), q->columnText(1), q->columnInt(2)};
+}
+
+std::string SqliteStore::createApiKey(const std::string& organizationId, const std::string& name,
+                                      const std::string& keyHash) {
+  auto writer = pool_.writer();
+  Database& db = writer.db();
+  Transaction tx(db, Transaction::Kind::Write);
+  auto org = db.prepare("SELECT 1 FROM organizations WHERE id = ?1");
+  org->bindText(1, organizationId);
+  if (!org->step()) throw core::ApiError::notFound("organization " + organizationId);
+  auto existing = db.prepare("SELECT 1 FROM api_keys WHERE key_hash = ?1");
+  existing->bindText(1, keyHash);
+  if (existing->step()) throw core::ApiError::conflict("an api key with this hash already exists");
+  std::string id = core::newObjectId();
+  auto q = db.prepare(
+      "INSERT INTO api_keys (id, organization_id, name, key_hash, created_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5)");
+  q->bindText(1, id);
+  q->bindText(2, organizationId);
+  q->bindText(3, name);
+  q->bindText(4, keyHash);
+  q->bindInt(5, writeClock());
+  q->run();
+  tx.commit();
+  return id;
+}
+
+bool SqliteStore::revokeApiKey(const std::string& keyId) {
+  auto writer = pool_.writer();
+  Database& db = writer.db();
+  Transaction tx(db, Transaction::Kind::Write);
+  auto q = db.prepare("UPDATE api_keys SET revoked = 1 WHERE id = ?1 AND revoked = 0");
+  q->bindText(1, keyId);
+  q->run();
+  bool revoked = db.changes() > 0;
+  tx.commit();
+  return revoked;
+}
+
+std::optional<core::ApiKeyInfo> SqliteStore::findApiKey(const std::string& keyHash) {
+  auto reader = pool_.reader();
+  auto q = reader.db().prepare(
+      "SELECT id, organization_id, name FROM api_keys WHERE key_hash = ?1 AND revoked = 0");
+  q->bindText(1, keyHash);
+  if (!q->step()) return std::nullopt;
+  return core::ApiKeyInfo{q->columnText(0), q->columnText(1), q->columnText(2)};
+}
+
+}  // namespace assetd::store::sqlite
