@@ -22,8 +22,8 @@ void registerBatchRoutes(http::Router& router, ApiContext& ctx) {
   router.add("POST", "/v2/assignBatches", [&ctx](http::Request& req) {
     auto who = authenticate(req, ctx.store);
     auto result = ctx.store.assignBatches(who.organizationId, decodeAssignBatches(req.body));
-    std::string out = R"({"assets":{"modifiedCount":)" + std::to_string(result.modifiedCount) +
-                      R"(,"batches":)";
+    std::string out =
+        R"({"assets":{"modifiedCount":)" + std::to_string(result.modifiedCount) + R"(,"batches":)";
     renderStringArray(out, result.batchIds);
     out += "}}";
     return ok(std::move(out));

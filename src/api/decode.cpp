@@ -105,7 +105,7 @@ core::AssetPatch decodeAssetPatch(std::string_view body) {
     const Path path = top.field(key);
     if (key == "metadata") {
       patch.metadataJson =
-          v.is_null() ? "{}" : json_input::compact(json_input::readObject(v, path));
+          v.is_null() ? "{}" : json_input::compact(json_input::readMetadata(v, path));
     } else if (key == "contextData") {
       patch.contextDataJson =
           v.is_null() ? "" : json_input::compact(json_input::readObject(v, path));

@@ -26,7 +26,8 @@ struct DecodedImport {
 // POST /project/{id}/cloud. `batchesQuery`: the raw `batches` query parameter (a JSON array
 // of ids or names) or nullopt. `storageExists` answers whether a storage id belongs to the
 // caller's organization.
-DecodedImport decodeCloudImport(std::string_view body, const std::optional<std::string>& batchesQuery,
+DecodedImport decodeCloudImport(std::string_view body,
+                                const std::optional<std::string>& batchesQuery,
                                 const PreLabelValidator& validator,
                                 const std::function<bool(const std::string&)>& storageExists);
 

@@ -94,7 +94,7 @@ void AssetDecoder::decode(const json::value& item, const Path& asset, core::NewA
       if (!v.is_null())
         a.externalId = json_input::readString(v, path, limits::kMaxExternalIdBytes, true);
     } else if (key == "metadata") {
-      if (!v.is_null()) a.metadataJson = json_input::compact(json_input::readObject(v, path));
+      if (!v.is_null()) a.metadataJson = json_input::compact(json_input::readMetadata(v, path));
     } else if (key == "contextData") {
       if (!v.is_null()) a.contextDataJson = json_input::compact(json_input::readObject(v, path));
     } else if (key == "batches") {

@@ -14,12 +14,14 @@ std::string importData(const core::ImportResult& result, std::int64_t preLabels,
                        std::int64_t validPreLabels) {
   return R"({"assets":{"assetsCreated":)" + std::to_string(result.assetsCreated) +
          R"(,"tasksCreated":)" + std::to_string(result.tasksCreated) + R"(,"preLabelsCount":)" +
-         std::to_string(preLabels) + R"(,"validPreLabelsCount":)" +
-         std::to_string(validPreLabels) + "}}";
+         std::to_string(preLabels) + R"(,"validPreLabelsCount":)" + std::to_string(validPreLabels) +
+         "}}";
 }
 
 // Storage integrations arrive with the object-storage work; until then none exists.
-bool storageExists(const std::string&) { return false; }
+bool storageExists(const std::string&) {
+  return false;
+}
 
 // The chat form: multipart/form-data (with an optional `file` part) or urlencoded.
 std::pair<http::Params, std::optional<std::string>> chatFields(const http::Request& req) {
@@ -39,8 +41,9 @@ std::pair<http::Params, std::optional<std::string>> chatFields(const http::Reque
     throw core::ApiError::badRequest("content-type", "multipart/form-data needs a boundary");
   if (contentType.starts_with("application/x-www-form-urlencoded") || contentType.empty())
     return {http::Params::parseForm(req.body), std::nullopt};
-  throw core::ApiError(415, "content-type: must be multipart/form-data or "
-                            "application/x-www-form-urlencoded");
+  throw core::ApiError(415,
+                       "content-type: must be multipart/form-data or "
+                       "application/x-www-form-urlencoded");
 }
 
 core::ImportResult importChat(ApiContext& ctx, const core::Principal& who,
@@ -56,19 +59,22 @@ core::ImportResult importChat(ApiContext& ctx, const core::Principal& who,
   std::vector<std::string> writtenKeys;
   try {
     for (std::size_t i = 0; i < count; ++i) {
-      std::string objectId = core::newObjectId();
-      std::string key = "assets/" + who.organizationId + "/" + project.id + "/" + objectId + ".json";
-      ctx.blobs.put(key, chat.conversationsJson.empty() ? std::string_view("[]")
-                                                         : std::string_view(chat.conversationsJson[i]));
-      writtenKeys.push_back(key);
       core::NewAsset asset;
+      asset.id = core::newObjectId();  // the conversation file is named after its asset
+      std::string key =
+          "assets/" + who.organizationId + "/" + project.id + "/" + asset.id + ".json";
+      ctx.blobs.put(key, chat.conversationsJson.empty()
+                             ? std::string_view("[]")
+                             : std::string_view(chat.conversationsJson[i]));
+      writtenKeys.push_back(key);
       asset.data = ctx.blobs.urlFor(key);
       asset.editorType = "llm";
       asset.priority = chat.priority;
-      asset.externalId = chat.namePrefix + (chat.sequentialNames
-                                                ? std::to_string(project.assetCount + 1 + i)
-                                                : objectId);
-      if (!chat.llmConfigJson.empty()) asset.contextDataJson = R"({"llmConfig":)" + chat.llmConfigJson + "}";
+      asset.externalId =
+          chat.namePrefix +
+          (chat.sequentialNames ? std::to_string(project.assetCount + 1 + i) : asset.id);
+      if (!chat.llmConfigJson.empty())
+        asset.contextDataJson = R"({"llmConfig":)" + chat.llmConfigJson + "}";
       request.assets.push_back(std::move(asset));
     }
     return ctx.store.importAssets(who.organizationId, project.id, request);

@@ -98,6 +98,34 @@ const json::object& readObject(const json::value& v, const Path& path) {
   return v.get_object();
 }
 
+namespace {
+
+bool containsNul(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::string:
+      return view(v.get_string()).find('\0') != std::string_view::npos;
+    case json::kind::array:
+      for (const auto& item : v.get_array())
+        if (containsNul(item)) return true;
+      return false;
+    case json::kind::object:
+      for (const auto& field : v.get_object())
+        if (view(field.key()).find('\0') != std::string_view::npos || containsNul(field.value()))
+          return true;
+      return false;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+const json::object& readMetadata(const json::value& v, const Path& path) {
+  const json::object& object = readObject(v, path);
+  if (containsNul(v)) path.fail("must not contain NUL bytes");
+  return object;
+}
+
 std::vector<std::string> readStringList(const json::value& v, const Path& path,
                                         std::size_t maxBytes) {
   if (!v.is_array()) path.fail("must be an array");

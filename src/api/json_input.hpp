@@ -69,6 +69,9 @@ std::string_view readString(const json::value& v, const Path& path, std::size_t 
 // A JSON number in [-1000, 1000].
 double readPriority(const json::value& v, const Path& path);
 const json::object& readObject(const json::value& v, const Path& path);
+// An object whose keys and strings, at any depth, hold no NUL byte: metadata is matched by
+// filters, and a NUL would make a stored value unfindable.
+const json::object& readMetadata(const json::value& v, const Path& path);
 // An array of non-empty strings of at most maxBytes each; duplicates dropped, order kept.
 std::vector<std::string> readStringList(const json::value& v, const Path& path,
                                         std::size_t maxBytes);

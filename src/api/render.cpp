@@ -72,7 +72,7 @@ void renderAsset(std::string& out, const core::Asset& a) {
   renderStringArray(out, a.batches);
   key(out, "labelTasks");
   renderStringArray(out, a.labelTaskId.empty() ? std::vector<std::string>{}
-                                                : std::vector<std::string>{a.labelTaskId});
+                                               : std::vector<std::string>{a.labelTaskId});
   stringField(out, "editorType", a.editorType);
   boolField(out, "isPreLabeled", a.isPreLabeled);
   if (!a.preLabelJson.empty()) rawField(out, "preLabel", a.preLabelJson, "{}");

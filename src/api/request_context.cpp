@@ -27,8 +27,8 @@ std::int64_t intParam(const http::Params& params, const std::string& name, std::
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), value);
   if (ec != std::errc() || end != raw->data() + raw->size() || value < min || value > max)
-    throw core::ApiError::badRequest(name, "must be an integer between " + std::to_string(min) +
-                                               " and " + std::to_string(max));
+    throw core::ApiError::badRequest(
+        name, "must be an integer between " + std::to_string(min) + " and " + std::to_string(max));
   return value;
 }
 

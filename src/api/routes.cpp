@@ -3,9 +3,8 @@
 namespace assetd::api {
 
 void registerRoutes(http::Router& router, ApiContext& context) {
-  router.add("GET", "/v2/health", [](http::Request&) {
-    return http::successResponse(200, R"({"status":"ok"})");
-  });
+  router.add("GET", "/v2/health",
+             [](http::Request&) { return http::successResponse(200, R"({"status":"ok"})"); });
   registerProjectRoutes(router, context);
   registerBatchRoutes(router, context);
   registerAssetRoutes(router, context);

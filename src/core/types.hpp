@@ -38,11 +38,11 @@ struct Project {
   std::string organization;
   std::string name;
   std::string description;
-  std::string type;                      // "ango" | "pct" | "iframe" | ...
+  std::string type;                       // "ango" | "pct" | "iframe" | ...
   std::string categorySchemaJson = "{}";  // object
-  std::string pctConfigJson;             // object or empty when unset
-  std::vector<Batch> batches;            // in creation order
-  std::int64_t assetCount = 0;           // live (not deleted) assets
+  std::string pctConfigJson;              // object or empty when unset
+  std::vector<Batch> batches;             // in creation order
+  std::int64_t assetCount = 0;            // live (not deleted) assets
   std::int64_t createdAt = 0;
   std::int64_t updatedAt = 0;
 };
@@ -69,15 +69,16 @@ struct BatchSpec {
 };
 
 struct NewAsset {
+  std::string id;  // preassigned (core::newObjectId()) when a file is named after it; else empty
   std::string externalId;
   std::string data;
-  std::string datasetJson;      // array, or empty when absent
-  std::string overlayJson;      // array, or empty when absent
+  std::string datasetJson;  // array, or empty when absent
+  std::string overlayJson;  // array, or empty when absent
   std::string metadataJson = "{}";
   std::string contextDataJson;  // object, or empty when absent
   std::string preLabelJson;     // object, or empty when absent
   std::string editorType = "ango";
-  std::string storageId;        // empty when absent
+  std::string storageId;  // empty when absent
   bool uploadLocal = false;
   double priority = 0;
   bool isPreLabeled = false;

@@ -58,12 +58,26 @@ struct Server::Impl {
         acceptor(ioc),
         signals(ioc, SIGINT, SIGTERM) {}
 
+  Response tooLarge() const {
+    return errorResponse(413,
+                         "body: larger than " + std::to_string(options.maxBodyBytes) + " bytes");
+  }
+
   // Writes a response that ends the connection (used for errors found before the handler).
   asio::awaitable<void> writeAndClose(beast::tcp_stream& stream, Response r, unsigned version) {
     auto res = toBeast(std::move(r), version, false);
     beast::error_code ec;
     co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    // Lingering close: read and drop what the client is still sending for a moment, so that
+    // closing with unread data does not reset the connection before it reads our answer.
+    stream.expires_after(std::chrono::seconds(2));
+    static thread_local char sink[64 * 1024];
+    std::size_t drained = 0;
+    while (!ec && drained < (64u << 20)) {
+      drained += co_await stream.async_read_some(asio::buffer(sink),
+                                                 asio::redirect_error(asio::use_awaitable, ec));
+    }
   }
 
   asio::awaitable<void> session(tcp::socket socket) {
@@ -81,17 +95,19 @@ struct Server::Impl {
           ec == beast::error::timeout || ec == asio::error::connection_reset ||
           ec == asio::error::operation_aborted)
         co_return;
+      if (ec == bhttp::error::body_limit) {  // Content-Length alone exceeds the limit
+        co_await writeAndClose(stream, tooLarge(), parser.get().version());
+        co_return;
+      }
       if (ec) {
-        co_await writeAndClose(stream, errorResponse(400, "malformed HTTP request: " + ec.message()), 11);
+        co_await writeAndClose(stream,
+                               errorResponse(400, "malformed HTTP request: " + ec.message()), 11);
         co_return;
       }
       auto& header = parser.get();
       unsigned version = header.version();
       if (auto length = parser.content_length(); length && *length > options.maxBodyBytes) {
-        co_await writeAndClose(stream,
-                               errorResponse(413, "body: larger than " +
-                                                      std::to_string(options.maxBodyBytes) + " bytes"),
-                               version);
+        co_await writeAndClose(stream, tooLarge(), version);
         co_return;
       }
       if (beast::iequals(header[bhttp::field::expect], "100-continue")) {
@@ -102,19 +118,17 @@ struct Server::Impl {
       // Large bodies get time proportional to their size, never less than the idle timeout.
       stream.expires_after(std::chrono::seconds(options.idleTimeoutSeconds) +
                            std::chrono::seconds(parser.content_length().value_or(0) >> 20));
-      co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      co_await bhttp::async_read(stream, buffer, parser,
+                                 asio::redirect_error(asio::use_awaitable, ec));
       if (ec == bhttp::error::body_limit) {
-        co_await writeAndClose(stream,
-                               errorResponse(413, "body: larger than " +
-                                                      std::to_string(options.maxBodyBytes) + " bytes"),
-                               version);
+        co_await writeAndClose(stream, tooLarge(), version);
         co_return;
       }
       if (ec) {
         if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
             ec != asio::error::connection_reset && ec != asio::error::eof)
-          co_await writeAndClose(stream, errorResponse(400, "malformed HTTP request: " + ec.message()),
-                                 version);
+          co_await writeAndClose(
+              stream, errorResponse(400, "malformed HTTP request: " + ec.message()), version);
         co_return;
       }
       stream.expires_never();
@@ -155,7 +169,8 @@ struct Server::Impl {
   asio::awaitable<void> acceptLoop() {
     for (;;) {
       beast::error_code ec;
-      tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      tcp::socket socket =
+          co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (!acceptor.is_open()) co_return;
         spdlog::warn("accept failed: {}", ec.message());
@@ -202,7 +217,8 @@ void Server::run() {
   });
   asio::co_spawn(impl.ioc, impl.acceptLoop(), asio::detached);
   std::vector<std::thread> threads;
-  for (int i = 1; i < impl.options.ioThreads; ++i) threads.emplace_back([&impl] { impl.ioc.run(); });
+  for (int i = 1; i < impl.options.ioThreads; ++i)
+    threads.emplace_back([&impl] { impl.ioc.run(); });
   impl.ioc.run();
   for (auto& t : threads) t.join();
   impl.workers.join();

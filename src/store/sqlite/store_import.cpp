@@ -55,8 +55,10 @@ core::ImportResult SqliteStore::importAssets(const std::string& org, const std::
       addUnique(batchIds, resolve(a.batchRefs[j], [i, j] {
                   return "assets[" + std::to_string(i) + "].batches[" + std::to_string(j) + "]";
                 }));
-    // Generated under the write lock, so ids, seqs and times rise together.
-    const std::string& assetId = result.assetIds.emplace_back(core::newObjectId());
+    // Generated under the write lock, so ids, seqs and times rise together (a preassigned id
+    // was generated just before the transaction, by the same process).
+    const std::string& assetId =
+        result.assetIds.emplace_back(a.id.empty() ? core::newObjectId() : a.id);
     const std::string taskId = core::newObjectId();
 
     insertAsset->bindText(1, assetId);

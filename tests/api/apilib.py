@@ -1,0 +1,310 @@
+"""Client helpers shared by the API tests: a small HTTP client, envelope assertions, byte-exact
+requests and validation against the seed's OpenAPI document."""
+
+import http.client
+import json
+import re
+import uuid
+from pathlib import Path
+from urllib.parse import quote, urlencode, urlsplit
+
+import jsonschema
+import requests
+
+HEX24 = re.compile(r"^[0-9a-f]{24}$")
+ISO_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+SPEC = json.loads((Path(__file__).with_name("openapi.seed.json")).read_text())
+
+ASSET_FIELDS = {
+    "_id",
+    "data",
+    "overlay",
+    "project",
+    "organization",
+    "externalId",
+    "batches",
+    "metadata",
+    "contextData",
+    "labelTasks",
+    "deleted",
+    "createdAt",
+    "createdBy",
+    "editorType",
+    "isPreLabeled",
+    "priority",
+    "uploadLocal",
+}
+PROJECT_FIELDS = {
+    "_id",
+    "name",
+    "description",
+    "type",
+    "organization",
+    "categorySchema",
+    "batches",
+    "assetCount",
+    "createdAt",
+    "updatedAt",
+}
+TASK_FIELDS = {"_id", "project", "asset", "externalId", "stage", "status", "batches", "priority", "createdAt"}
+
+
+def unique(prefix="t"):
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def missing_id():
+    """A well-formed id that names nothing."""
+    return "0" * 8 + uuid.uuid4().hex[:16]
+
+
+# --- envelopes --------------------------------------------------------------------------------
+
+
+def ok(resp, status=200):
+    """Asserts a success envelope with `status`; returns `data`."""
+    assert resp.status_code == status, f"expected {status}, got {resp.status_code}: {resp.text[:800]}"
+    assert resp.headers.get("Content-Type", "").startswith("application/json"), resp.headers
+    body = resp.json()
+    assert body.get("status") == "success", body
+    assert isinstance(body.get("data"), dict), body
+    return body["data"]
+
+
+def check_error_body(body, status):
+    assert isinstance(body, dict), body
+    assert body.get("status") == ("error" if status >= 500 else "fail"), body
+    assert isinstance(body.get("message"), str) and body["message"], body
+    assert body.get("error", {}).get("statusCode") == status, body
+    validate_schema("ErrorResponse", body)
+
+
+def fail(resp, status, *fragments):
+    """Asserts an error envelope with `status` whose message contains every fragment; returns
+    the message."""
+    assert resp.status_code == status, f"expected {status}, got {resp.status_code}: {resp.text[:800]}"
+    assert resp.headers.get("Content-Type", "").startswith("application/json"), resp.headers
+    body = resp.json()
+    check_error_body(body, status)
+    for f in fragments:
+        assert f in body["message"], f"{f!r} not in message {body['message']!r}"
+    return body["message"]
+
+
+def not_500(resp, allowed=(200, 201, 400, 404)):
+    """Hostile input: an allowed status with a well-formed JSON envelope, never a 5xx."""
+    assert resp.status_code in allowed, f"got {resp.status_code}: {resp.text[:800]}"
+    body = resp.json()
+    if resp.status_code >= 400:
+        check_error_body(body, resp.status_code)
+    else:
+        assert body["status"] == "success", body
+    return body
+
+
+# --- the seed's schemas -----------------------------------------------------------------------
+
+
+def _validator(schema):
+    resolver = jsonschema.RefResolver.from_schema(SPEC)
+    return jsonschema.Draft4Validator(schema, resolver=resolver)
+
+
+def validate_schema(name, instance):
+    """Validates against components/schemas/<name> of the seed document."""
+    _validator({"$ref": f"#/components/schemas/{name}"}).validate(instance)
+
+
+def operation(operation_id):
+    for path_item in SPEC["paths"].values():
+        for op in path_item.values():
+            if isinstance(op, dict) and op.get("operationId") == operation_id:
+                return op
+    raise KeyError(operation_id)
+
+
+def validate_operation(operation_id, resp):
+    """Validates a response against the schema its operation declares for its status."""
+    op = operation(operation_id)
+    declared = op["responses"].get(str(resp.status_code))
+    assert declared is not None, f"{operation_id} declares no {resp.status_code}: {resp.text[:500]}"
+    if "$ref" in declared:
+        declared = SPEC["components"]["responses"][declared["$ref"].rsplit("/", 1)[1]]
+    schema = declared["content"]["application/json"]["schema"]
+    _validator(schema).validate(resp.json())
+
+
+def check_asset(asset):
+    missing = ASSET_FIELDS - asset.keys()
+    assert not missing, f"asset lacks {missing}: {asset}"
+    validate_schema("Asset", asset)
+    assert HEX24.match(asset["_id"]), asset["_id"]
+    assert HEX24.match(asset["project"]) and HEX24.match(asset["organization"]), asset
+    assert ISO_MS.match(asset["createdAt"]), asset["createdAt"]
+    assert asset["deleted"] is False
+    assert len(asset["labelTasks"]) == 1 and HEX24.match(asset["labelTasks"][0]), asset
+    assert all(HEX24.match(b) for b in asset["batches"]), asset["batches"]
+    assert isinstance(asset["uploadLocal"], bool) and isinstance(asset["isPreLabeled"], bool)
+    assert isinstance(asset["priority"], (int, float)) and not isinstance(asset["priority"], bool)
+
+
+def check_project(project):
+    missing = PROJECT_FIELDS - project.keys()
+    assert not missing, f"project lacks {missing}: {project}"
+    assert HEX24.match(project["_id"]) and HEX24.match(project["organization"]), project
+    assert ISO_MS.match(project["createdAt"]) and ISO_MS.match(project["updatedAt"]), project
+    assert isinstance(project["categorySchema"], dict), project
+    assert isinstance(project["assetCount"], int), project
+    for b in project["batches"]:
+        assert set(b) >= {"_id", "name"} and HEX24.match(b["_id"]), b
+
+
+def check_task(task):
+    missing = TASK_FIELDS - task.keys()
+    assert not missing, f"task lacks {missing}: {task}"
+    for k in ("_id", "project", "asset"):
+        assert HEX24.match(task[k]), task
+    assert ISO_MS.match(task["createdAt"]), task
+    assert isinstance(task["batches"], list) and all(HEX24.match(b) for b in task["batches"]), task
+
+
+# --- the client -------------------------------------------------------------------------------
+
+
+class Api:
+    """requests against one server with one key. Methods return the raw Response; the helpers
+    named after operations assert success and return the interesting part of `data`."""
+
+    def __init__(self, url, key):
+        self.url = url
+        self.key = key
+        self.session = requests.Session()
+        self.session.headers["apikey"] = key
+
+    def request(self, method, path, **kw):
+        kw.setdefault("timeout", 120)
+        params = kw.pop("params", None)
+        if params:
+            # %20 for a space: in a query string '+' is a literal plus (only form bodies differ).
+            path += "?" + urlencode(params, quote_via=quote)
+        return self.session.request(method, self.url + path, **kw)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.request("POST", path, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    def raw(self, method, target, body=None, headers=None, auth=True):
+        """Sends `target` byte-exact (no re-quoting); returns a RawResponse."""
+        h = {"apikey": self.key} if auth else {}
+        h.update(headers or {})
+        return raw_request(self.url, method, target, body, h)
+
+    # -- operations --
+
+    def create_project(self, name=None, **fields):
+        body = {"name": name or unique("project"), "description": "", **fields}
+        return ok(self.post("/v2/project", json=body))["project"]
+
+    def get_project(self, pid):
+        return ok(self.get(f"/v2/project/{pid}"))["project"]
+
+    def import_assets(self, pid, assets, batches=None, status=201, **top):
+        params = {"batches": json.dumps(batches)} if batches is not None else None
+        resp = self.post(f"/v2/project/{pid}/cloud", params=params, json={"assets": assets, **top})
+        return ok(resp, status)["assets"]
+
+    def list_assets(self, pid, **params):
+        if isinstance(params.get("filters"), (dict, list)):
+            params["filters"] = json.dumps(params["filters"])
+        return ok(self.get(f"/v2/project/{pid}/assets", params=params))
+
+    def all_assets(self, pid, **params):
+        """Every page (limit 100) of a listing, in order."""
+        out, page = [], 1
+        while True:
+            data = self.list_assets(pid, page=page, limit=100, **params)
+            out += data["assets"]
+            if len(data["assets"]) < 100:
+                assert len(out) == data["total"], (len(out), data["total"])
+                return out
+            page += 1
+
+    def asset_by_external_id(self, pid, external_id):
+        found = self.list_assets(pid, filters={"externalId": external_id}, limit=100)["assets"]
+        assert len(found) == 1, found
+        return found[0]
+
+    def list_tasks(self, pid, **params):
+        if isinstance(params.get("filter"), dict):
+            params["filter"] = json.dumps(params["filter"])
+        return ok(self.get(f"/v2/project/{pid}/tasks", params=params))
+
+    def ids(self, pid, **params):
+        return {a["_id"] for a in self.all_assets(pid, **params)}
+
+
+def seed_assets(api, pid, n, prefix="a", batches=None, **extra):
+    """Imports n simple assets with externalIds prefix-0000...; returns them as listed, oldest
+    first."""
+    assets = [
+        {"data": f"https://example.com/{prefix}/{i}.jpg", "externalId": f"{prefix}-{i:04d}", **extra} for i in range(n)
+    ]
+    created = api.import_assets(pid, assets, batches=batches)
+    assert created["assetsCreated"] == n
+    return api.all_assets(pid, sort="createdAt")
+
+
+# --- byte-exact requests ----------------------------------------------------------------------
+
+
+class RawResponse:
+    def __init__(self, status, headers, body):
+        self.status_code = status
+        self.headers = headers
+        self.content = body
+        self.text = body.decode("utf-8", errors="replace")
+
+    def json(self):
+        return json.loads(self.content)
+
+
+class _Headers(dict):
+    def get(self, k, default=None):
+        for key, v in self.items():
+            if key.lower() == k.lower():
+                return v
+        return default
+
+
+def raw_request(base_url, method, target, body=None, headers=None):
+    """One request with the request-target exactly as given; body str or bytes."""
+    u = urlsplit(base_url)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=120)
+    try:
+        if isinstance(body, str):
+            body = body.encode()
+        conn.putrequest(method, target, skip_accept_encoding=True)
+        for k, v in (headers or {}).items():
+            conn.putheader(k, v)
+        if body is not None:
+            conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders(body)
+        r = conn.getresponse()
+        return RawResponse(r.status, _Headers(r.getheaders()), r.read())
+    finally:
+        conn.close()
+
+
+def sdk_json(obj):
+    """json.dumps as the SDK calls it (default separators ', ' and ': ')."""
+    return json.dumps(obj)
+
+
+def sdk_query_json(obj):
+    """A JSON value as `requests` re-quotes an f-string URL: { } " [ ] and space escaped; : , kept."""
+    return quote(json.dumps(obj), safe=":,/=&?")

@@ -1,0 +1,215 @@
+"""How the black-box suite starts assetd: the one place that knows about processes and backends.
+
+Every test talks HTTP to a real `assetd serve` process. Which record store it runs on is chosen by
+ASSETD_TEST_BACKEND (default "sqlite"); a backend only decides which storage arguments and
+environment the `serve` and `admin` commands get, so adding one means adding one class below.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from apilib import Api
+
+REPO = Path(__file__).resolve().parents[2]
+READY_PREFIX = "assetd ready "
+START_TIMEOUT_S = 30
+STOP_TIMEOUT_S = 20
+
+
+def assetd_binary():
+    return Path(os.environ.get("ASSETD_BIN", REPO / "build" / "assetd"))
+
+
+# --- backends ---------------------------------------------------------------------------------
+
+
+class SqliteBackend:
+    """Records in a SQLite file inside the data directory: nothing to start or clean up."""
+
+    name = "sqlite"
+
+    def storage_args(self, data_dir):
+        return ["--data-dir", str(data_dir)]
+
+    def storage_env(self, data_dir):
+        return {}
+
+    def close(self):
+        pass
+
+
+BACKENDS = {"sqlite": SqliteBackend}
+
+
+def make_backend():
+    name = os.environ.get("ASSETD_TEST_BACKEND", "sqlite")
+    if name not in BACKENDS:
+        raise pytest.UsageError(f"ASSETD_TEST_BACKEND={name!r}: known backends are {sorted(BACKENDS)}")
+    return BACKENDS[name]()
+
+
+# --- processes --------------------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One `assetd serve` process on a data directory. `start()` waits for its ready line."""
+
+    def __init__(self, backend, data_dir, log_dir, extra_args=(), env=None, use_flags=True, listen=None):
+        self.backend = backend
+        self.data_dir = Path(data_dir)
+        self.log_dir = Path(log_dir)
+        self.extra_args = list(extra_args)
+        self.env = dict(env or {})
+        self.use_flags = use_flags
+        self.listen = listen or "127.0.0.1:0"
+        self.proc = None
+        self.ready = None
+        self.bootstrap = None  # the ready line of the first start: organizationId, projectId, apiKey
+        self.url = None
+        self.starts = 0
+
+    # The JSON of the ready line: url always; organizationId, projectId, apiKey on first start.
+    def start(self):
+        assert self.proc is None or self.proc.poll() is not None, "already running"
+        self.starts += 1
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.stdout_path = self.log_dir / f"assetd-{self.starts}.out"
+        self.stderr_path = self.log_dir / f"assetd-{self.starts}.err"
+        env = {**os.environ, **self.backend.storage_env(self.data_dir), **self.env}
+        cmd = [str(assetd_binary()), "serve"]
+        if self.use_flags:
+            cmd += self.backend.storage_args(self.data_dir) + ["--listen", self.listen]
+        cmd += self.extra_args
+        with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
+            self.proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
+        self.ready = self._wait_ready()
+        self.url = self.ready["url"].rstrip("/")
+        if "apiKey" in self.ready:
+            self.bootstrap = self.ready  # later starts print only the url
+        return self.ready
+
+    def _wait_ready(self):
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            for line in self.stdout_path.read_text(errors="replace").splitlines():
+                if line.startswith(READY_PREFIX):
+                    return json.loads(line[len(READY_PREFIX) :])
+            if self.proc.poll() is not None:
+                raise AssertionError(f"assetd exited with {self.proc.returncode} before ready\n{self.logs()}")
+            time.sleep(0.02)
+        self.proc.kill()
+        raise AssertionError(f"assetd printed no ready line in {START_TIMEOUT_S}s\n{self.logs()}")
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, sig=signal.SIGTERM):
+        """Sends `sig` and returns the exit code."""
+        if not self.alive():
+            return self.proc.returncode if self.proc else None
+        self.proc.send_signal(sig)
+        try:
+            return self.proc.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError(f"assetd did not stop within {STOP_TIMEOUT_S}s of {sig!r}\n{self.logs()}")
+
+    def logs(self, tail=4000):
+        parts = []
+        for p in (getattr(self, "stdout_path", None), getattr(self, "stderr_path", None)):
+            if p and p.exists():
+                parts.append(f"--- {p.name} ---\n{p.read_text(errors='replace')[-tail:]}")
+        return "\n".join(parts)
+
+    def admin(self, *args):
+        """Runs `assetd admin ...` on this server's storage; returns the CompletedProcess."""
+        cmd = [str(assetd_binary()), "admin", *args, *self.backend.storage_args(self.data_dir)]
+        env = {**os.environ, **self.backend.storage_env(self.data_dir)}
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
+
+    def admin_json(self, *args):
+        done = self.admin(*args)
+        assert done.returncode == 0, f"admin {args} exited {done.returncode}: {done.stderr}"
+        return json.loads(done.stdout)
+
+    def api(self, key=None):
+        return Api(self.url, key if key is not None else self.bootstrap["apiKey"])
+
+    def new_org(self, name="second org"):
+        """A further organization with its own key: (organizationId, Api)."""
+        org = self.admin_json("create-org", "--name", name)["organizationId"]
+        key = self.admin_json("create-key", "--org", org, "--name", "tests")["apiKey"]
+        return org, self.api(key)
+
+
+class ServerFactory:
+    """Starts servers on fresh data directories and stops whatever is left at teardown."""
+
+    def __init__(self, tmp_path_factory):
+        self.tmp = tmp_path_factory
+        self.backend = make_backend()
+        self.servers = []
+
+    def new(self, extra_args=(), env=None, use_flags=True, listen=None, start=True):
+        root = self.tmp.mktemp("assetd")
+        server = Server(self.backend, root / "data", root, extra_args, env, use_flags, listen)
+        self.servers.append(server)
+        if start:
+            server.start()
+        return server
+
+    def close(self):
+        try:
+            for s in self.servers:
+                s.stop()
+        finally:
+            self.backend.close()
+
+
+@pytest.fixture(scope="module")
+def server_factory(tmp_path_factory):
+    factory = ServerFactory(tmp_path_factory)
+    yield factory
+    factory.close()
+
+
+@pytest.fixture(scope="module")
+def server(server_factory):
+    """The module's shared server. At teardown it must still be alive (no request crashed it) and
+    must stop cleanly on SIGTERM."""
+    s = server_factory.new()
+    yield s
+    assert s.alive(), f"assetd died during the module\n{s.logs()}"
+    code = s.stop()
+    assert code == 0, f"assetd exited {code} on SIGTERM\n{s.logs()}"
+
+
+@pytest.fixture(scope="module")
+def api(server):
+    return server.api()
+
+
+@pytest.fixture
+def project(api):
+    """A fresh project of the default organization: its id."""
+    return api.create_project()["_id"]
+
+
+@pytest.fixture(scope="module")
+def other_org(server):
+    """(organizationId, Api) of a second organization on the module's server."""
+    return server.new_org()

@@ -1,0 +1,120 @@
+"""Every ```sh example of docs/api.md runs against a live server and succeeds, and every route has
+one, so the documentation cannot drift from the server."""
+
+import json
+import re
+import shutil
+import subprocess
+
+from pathlib import Path
+
+import pytest
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
+MARK = "@@HTTP_STATUS@@"
+# curl as the examples call it, but silent, failing loudly on transport errors, and printing
+# each response's status after its body.
+PRELUDE = "curl() { command curl -sS -w '\\n%s %%{http_code}\\n' \"$@\"; }\n" % MARK
+
+ROUTES = [
+    ("GET", "/v2/health"),
+    ("POST", "/v2/project"),
+    ("GET", "/v2/project/$PROJECT"),
+    ("POST", "/v2/project/$PROJECT"),
+    ("DELETE", "/v2/project/$PROJECT"),
+    ("GET", "/v2/listProjects"),
+    ("POST", "/v2/batches/$PROJECT"),
+    ("POST", "/v2/project/$PROJECT/cloud"),
+    ("POST", "/v2/project/$PROJECT/chat"),
+    ("GET", "/v2/project/$PROJECT/assets"),
+    ("DELETE", "/v2/project/$PROJECT/assets"),
+    ("POST", "/v2/assets/$ASSET"),
+    ("POST", "/v2/assignBatches"),
+    ("GET", "/v2/project/$PROJECT/tasks"),
+    ("GET", "/v2/task/$TASK"),
+]
+
+
+def sh_blocks():
+    text = DOC.read_text()
+    return re.findall(r"^```sh\n(.*?)^```", text, flags=re.S | re.M)
+
+
+def method_and_path(block):
+    """(method, path) of each curl call in a block, the path up to its query string."""
+    calls = []
+    for cmd in re.split(r"\n(?=curl )", block.replace("\\\n", " ")):
+        if "curl" not in cmd:
+            continue
+        m = re.search(r"-X\s+([A-Z]+)", cmd)
+        if m:
+            method = m.group(1)
+        elif re.search(r"(^|\s)(-G|--get)\s", cmd):
+            method = "GET"
+        elif re.search(r"(^|\s)(-d|--data\S*|-F|--form\S*|--json)\s", cmd):
+            method = "POST"
+        else:
+            method = "GET"
+        url = re.search(r"\$ASSETD(/[^\s\"'?]*)", cmd)
+        assert url, f"no $ASSETD URL in: {cmd}"
+        calls.append((method, url.group(1)))
+    return calls
+
+
+def test_every_route_has_an_example():
+    documented = {call for block in sh_blocks() for call in method_and_path(block)}
+    missing = [r for r in ROUTES if r not in documented]
+    assert not missing, f"docs/api.md has no example for {missing}"
+
+
+@pytest.fixture
+def variables(server, api):
+    """Fresh records for each example, so that a DELETE in one cannot break the next."""
+    project = api.create_project(
+        categorySchema={
+            "tools": [{"tool": "bounding-box", "title": "car", "schemaId": "car"}],
+            "classifications": [],
+            "relations": [],
+        }
+    )["_id"]
+    api.import_assets(
+        project,
+        [
+            {"data": "https://example.com/cat.jpg", "externalId": "cat.jpg"},
+            {"data": "https://example.com/dog.jpg", "externalId": "dog.jpg"},
+        ],
+        batches=["first"],
+    )
+    asset = api.asset_by_external_id(project, "cat.jpg")
+    return {
+        "ASSETD": server.url,
+        "KEY": api.key,
+        "PROJECT": project,
+        "ASSET": asset["_id"],
+        "TASK": asset["labelTasks"][0],
+        "BATCH": asset["batches"][0],
+    }
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+@pytest.mark.parametrize("block", sh_blocks(), ids=lambda b: " ".join(b.split()[:6])[:60])
+def test_example_succeeds(block, variables, tmp_path):
+    done = subprocess.run(
+        ["bash", "-euc", PRELUDE + block],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", **variables},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, f"exit {done.returncode}\n{done.stderr}\n{done.stdout}"
+    pieces = re.split(rf"\n{MARK} (\d+)\n", done.stdout)
+    assert len(pieces) >= 3 and pieces[-1] == "", f"no response seen:\n{done.stdout}"
+    for body, status in zip(pieces[0::2], pieces[1::2]):
+        assert 200 <= int(status) < 300, f"{status}: {body}"
+        parsed = json.loads(body)
+        assert parsed["status"] == "success" and isinstance(parsed["data"], dict), parsed
+
+
+def test_sh_blocks_exist():
+    assert len(sh_blocks()) >= len(ROUTES)
