@@ -8,8 +8,8 @@
 namespace assetd::http {
 
 struct Request {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // the target before '?', still percent-encoded
+  std::string method;    // "GET", "POST", ...
+  std::string path;      // the target before '?', still percent-encoded
   std::string rawQuery;  // the target after '?', still percent-encoded
   std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
   std::string body;

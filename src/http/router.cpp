@@ -32,7 +32,9 @@ void Router::add(std::string method, std::string pattern, Handler handler) {
   routes_.push_back(std::move(route));
 }
 
-void Router::setFallback(Handler handler) { fallback_ = std::move(handler); }
+void Router::setFallback(Handler handler) {
+  fallback_ = std::move(handler);
+}
 
 Response Router::dispatch(Request& request) const {
   try {

@@ -1,5 +1,8 @@
 #include "http/server.hpp"
 
+#include "core/error.hpp"
+#include "http/beast_exchange.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -43,6 +46,7 @@ bhttp::response<bhttp::string_body> toBeast(Response&& r, unsigned version, bool
 struct Server::Impl {
   ServerOptions options;
   const Router& router;
+  StreamRoute streamRoute;
   asio::io_context ioc;
   asio::thread_pool workers;
   tcp::acceptor acceptor;
@@ -80,23 +84,127 @@ struct Server::Impl {
     }
   }
 
+  static Request headersOf(const bhttp::request_header<>& header) {
+    Request request;
+    request.method = std::string(header.method_string());
+    std::string_view target = header.target();
+    if (auto q = target.find('?'); q != std::string_view::npos) {
+      request.path = std::string(target.substr(0, q));
+      request.rawQuery = std::string(target.substr(q + 1));
+    } else {
+      request.path = std::string(target);
+    }
+    request.headers.reserve(16);
+    for (const auto& field : header)
+      request.headers.emplace_back(lowercase(field.name_string()), std::string(field.value()));
+    return request;
+  }
+
+  // Runs a handler on the worker pool: it may block on the database or the disk.
+  template <class F>
+  asio::awaitable<std::invoke_result_t<F>> onWorker(F f) {
+    co_return co_await asio::co_spawn(
+        workers, [&f]() -> asio::awaitable<std::invoke_result_t<F>> { co_return f(); },
+        asio::use_awaitable);
+  }
+
+  // Returns whether the connection may carry another request.
+  asio::awaitable<bool> serveStreamed(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                      bhttp::request_parser<bhttp::empty_body>& headerParser,
+                                      Request request) {
+    BeastExchange::Parser parser{std::move(headerParser)};
+    parser.body_limit(options.maxObjectBytes);
+    stream.expires_never();
+    BeastExchange exchange(stream, buffer, parser, std::move(request),
+                           std::chrono::seconds(options.idleTimeoutSeconds));
+    co_await onWorker([&] {
+      try {
+        streamRoute.handle(exchange);
+        exchange.finish();
+      } catch (const std::exception& e) {
+        int status = 500;
+        if (auto* apiError = dynamic_cast<const core::ApiError*>(&e)) status = apiError->status();
+        if (status >= 500)
+          spdlog::error("{} {}: {}", exchange.request().method, exchange.request().path, e.what());
+        if (!exchange.headSent()) {
+          try {
+            Response r = errorResponse(status, status >= 500 ? "internal error" : e.what());
+            exchange.sendHead(r.status, {{"Content-Type", r.contentType}}, r.body.size());
+            exchange.sendBody(r.body.data(), r.body.size());
+            exchange.finish();
+          } catch (const std::exception&) {
+          }
+        }
+      }
+      return 0;
+    });
+    co_return exchange.finished() && exchange.bodyFullyRead() && exchange.keepAlive() &&
+        !stopping.load();
+  }
+
+  // Returns whether the connection may carry another request.
+  asio::awaitable<bool> serveBuffered(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                      bhttp::request_parser<bhttp::empty_body>& headerParser,
+                                      Request request) {
+    beast::error_code ec;
+    unsigned version = headerParser.get().version();
+    if (auto length = headerParser.content_length(); length && *length > options.maxBodyBytes) {
+      co_await writeAndClose(stream, tooLarge(), version);
+      co_return false;
+    }
+    bhttp::request_parser<bhttp::string_body> parser{std::move(headerParser)};
+    parser.body_limit(options.maxBodyBytes);
+    if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+      bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, version};
+      co_await bhttp::async_write(stream, cont, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return false;
+    }
+    // Large bodies get time proportional to their size, never less than the idle timeout.
+    stream.expires_after(std::chrono::seconds(options.idleTimeoutSeconds) +
+                         std::chrono::seconds(parser.content_length().value_or(0) >> 20));
+    co_await bhttp::async_read(stream, buffer, parser,
+                               asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == bhttp::error::body_limit) {
+      co_await writeAndClose(stream, tooLarge(), version);
+      co_return false;
+    }
+    if (ec) {
+      if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
+          ec != asio::error::connection_reset && ec != asio::error::eof)
+        co_await writeAndClose(
+            stream, errorResponse(400, "malformed HTTP request: " + ec.message()), version);
+      co_return false;
+    }
+    stream.expires_never();
+    bool keepAlive = parser.get().keep_alive();
+    request.body = std::move(parser.get().body());
+    Response response = co_await onWorker([&] { return router.dispatch(request); });
+    keepAlive = keepAlive && !stopping.load();
+    auto res = toBeast(std::move(response), version, keepAlive);
+    stream.expires_after(std::chrono::seconds(options.idleTimeoutSeconds) +
+                         std::chrono::seconds(res.body().size() >> 20));
+    co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+    co_return !ec && keepAlive;
+  }
+
   asio::awaitable<void> session(tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
     beast::error_code ec;
-    for (;;) {
-      bhttp::request_parser<bhttp::string_body> parser;
-      parser.header_limit(kHeaderLimit);
-      parser.body_limit(options.maxBodyBytes);
+    for (bool keepAlive = true; keepAlive;) {
+      bhttp::request_parser<bhttp::empty_body> headerParser;
+      headerParser.header_limit(kHeaderLimit);
+      headerParser.body_limit(
+          std::max<std::uint64_t>(options.maxBodyBytes, options.maxObjectBytes));
       stream.expires_after(std::chrono::seconds(options.idleTimeoutSeconds));
-      co_await bhttp::async_read_header(stream, buffer, parser,
+      co_await bhttp::async_read_header(stream, buffer, headerParser,
                                         asio::redirect_error(asio::use_awaitable, ec));
       if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
           ec == beast::error::timeout || ec == asio::error::connection_reset ||
           ec == asio::error::operation_aborted)
         co_return;
-      if (ec == bhttp::error::body_limit) {  // Content-Length alone exceeds the limit
-        co_await writeAndClose(stream, tooLarge(), parser.get().version());
+      if (ec == bhttp::error::body_limit) {  // Content-Length alone exceeds every limit
+        co_await writeAndClose(stream, tooLarge(), headerParser.get().version());
         co_return;
       }
       if (ec) {
@@ -104,64 +212,13 @@ struct Server::Impl {
                                errorResponse(400, "malformed HTTP request: " + ec.message()), 11);
         co_return;
       }
-      auto& header = parser.get();
-      unsigned version = header.version();
-      if (auto length = parser.content_length(); length && *length > options.maxBodyBytes) {
-        co_await writeAndClose(stream, tooLarge(), version);
-        co_return;
-      }
-      if (beast::iequals(header[bhttp::field::expect], "100-continue")) {
-        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, version};
-        co_await bhttp::async_write(stream, cont, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec) co_return;
-      }
-      // Large bodies get time proportional to their size, never less than the idle timeout.
-      stream.expires_after(std::chrono::seconds(options.idleTimeoutSeconds) +
-                           std::chrono::seconds(parser.content_length().value_or(0) >> 20));
-      co_await bhttp::async_read(stream, buffer, parser,
-                                 asio::redirect_error(asio::use_awaitable, ec));
-      if (ec == bhttp::error::body_limit) {
-        co_await writeAndClose(stream, tooLarge(), version);
-        co_return;
-      }
-      if (ec) {
-        if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
-            ec != asio::error::connection_reset && ec != asio::error::eof)
-          co_await writeAndClose(
-              stream, errorResponse(400, "malformed HTTP request: " + ec.message()), version);
-        co_return;
-      }
-      stream.expires_never();
-
-      auto message = parser.release();
-      bool keepAlive = message.keep_alive();
-      Request request;
-      request.method = std::string(message.method_string());
-      std::string_view target = message.target();
-      if (auto q = target.find('?'); q != std::string_view::npos) {
-        request.path = std::string(target.substr(0, q));
-        request.rawQuery = std::string(target.substr(q + 1));
-      } else {
-        request.path = std::string(target);
-      }
-      request.headers.reserve(16);
-      for (const auto& field : message)
-        request.headers.emplace_back(lowercase(field.name_string()), std::string(field.value()));
-      request.body = std::move(message.body());
-
+      Request request = headersOf(headerParser.get());
       ++inFlight;
-      // The handler may block on the database: run it on the worker pool, not this I/O thread.
-      Response response = co_await asio::co_spawn(
-          workers,
-          [this, &request]() -> asio::awaitable<Response> { co_return router.dispatch(request); },
-          asio::use_awaitable);
-      keepAlive = keepAlive && !stopping.load();
-      auto res = toBeast(std::move(response), version, keepAlive);
-      stream.expires_after(std::chrono::seconds(options.idleTimeoutSeconds) +
-                           std::chrono::seconds(res.body().size() >> 20));
-      co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      if (streamRoute.claims && streamRoute.claims(request))
+        keepAlive = co_await serveStreamed(stream, buffer, headerParser, std::move(request));
+      else
+        keepAlive = co_await serveBuffered(stream, buffer, headerParser, std::move(request));
       --inFlight;
-      if (ec || !keepAlive) break;
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   }
@@ -222,6 +279,10 @@ void Server::run() {
   impl.ioc.run();
   for (auto& t : threads) t.join();
   impl.workers.join();
+}
+
+void Server::setStreamRoute(StreamRoute route) {
+  impl_->streamRoute = std::move(route);
 }
 
 void Server::stop() {

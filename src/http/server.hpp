@@ -8,13 +8,15 @@
 #include <string>
 
 #include "http/router.hpp"
+#include "http/stream.hpp"
 
 namespace assetd::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 8080;  // 0 picks a free port
-  std::size_t maxBodyBytes = 256u << 20;
+  std::uint16_t port = 8080;                  // 0 picks a free port
+  std::size_t maxBodyBytes = 256u << 20;      // API requests, held in memory
+  std::uint64_t maxObjectBytes = 5ull << 30;  // streamed object uploads (S3's single-PUT limit)
   int ioThreads = 2;
   int workerThreads = 4;
   int idleTimeoutSeconds = 60;
@@ -26,6 +28,9 @@ class Server {
   ~Server();
   // Binds and listens; throws on failure. Returns the bound port.
   std::uint16_t listen();
+  // Requests claimed by `route` are streamed to it instead of going to the router. Set before
+  // run().
+  void setStreamRoute(StreamRoute route);
   // Serves until stop() or SIGINT/SIGTERM; in-flight requests finish first.
   void run();
   void stop();

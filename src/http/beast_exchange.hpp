@@ -1,0 +1,47 @@
+#pragma once
+// Internal to src/http: the StreamExchange of one Beast connection. Its blocking calls run on a
+// worker thread; each starts an asynchronous operation on the connection's stream and waits for
+// it, so the stream's own timeouts apply and no two operations ever overlap.
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "http/stream.hpp"
+
+namespace assetd::http {
+
+class BeastExchange final : public StreamExchange {
+ public:
+  using Parser = boost::beast::http::request_parser<boost::beast::http::buffer_body>;
+
+  BeastExchange(boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer, Parser& parser,
+                Request request, std::chrono::seconds ioTimeout);
+
+  const Request& request() const override { return request_; }
+  std::optional<std::uint64_t> contentLength() const override;
+  std::size_t readBody(char* buffer, std::size_t n) override;
+  void sendHead(int status, const std::vector<std::pair<std::string, std::string>>& headers,
+                std::optional<std::uint64_t> contentLength, bool headOnly = false) override;
+  void sendBody(const char* data, std::size_t n) override;
+  void finish() override;
+  bool headSent() const override { return headSent_; }
+
+  bool finished() const { return finished_; }
+  bool bodyFullyRead() const { return parser_.is_done(); }
+  bool keepAlive() const { return keepAlive_; }
+
+ private:
+  boost::beast::tcp_stream& stream_;
+  boost::beast::flat_buffer& buffer_;
+  Parser& parser_;
+  Request request_;
+  std::chrono::seconds ioTimeout_;
+  bool continueSent_ = false;
+  bool headSent_ = false;
+  bool headOnly_ = false;
+  bool chunked_ = false;
+  bool finished_ = false;
+  bool keepAlive_ = true;
+};
+
+}  // namespace assetd::http
