@@ -23,8 +23,45 @@ step() {  # step NAME COMMAND...: runs one suite and counts it
 step "clang-format" bash -c 'git ls-files "*.cpp" "*.hpp" | xargs clang-format --dry-run -Werror'
 
 scripts/build.sh build -DASSETD_WERROR=ON
+
+# An S3 service that verifies signatures, for the tests of an external object store: OpenStack
+# Swift's s3api on 127.0.0.1, for the whole run. The unit tests' S3ServiceTest uses it through
+# ASSETD_TEST_S3_*, the black-box suite with ASSETD_TEST_BLOB=swift.
+swift_dir="$PWD/build/swift-s3"
+swift_port=${ASSETD_TEST_SWIFT_PORT:-18480}
+tests/services/swift-s3.sh stop "$swift_dir" "$swift_port" # what an interrupted run left
+rm -rf "$swift_dir"                                         # and its objects: start empty
+trap 'tests/services/swift-s3.sh stop "$swift_dir" "$swift_port"' EXIT
+swift_env=$(tests/services/swift-s3.sh start "$swift_dir" "$swift_port")
+eval "$swift_env"
+export ASSETD_TEST_S3_ENDPOINT=$S3_ENDPOINT ASSETD_TEST_S3_REGION=$S3_REGION \
+  ASSETD_TEST_S3_ACCESS_KEY=$S3_ACCESS_KEY ASSETD_TEST_S3_SECRET_KEY=$S3_SECRET_KEY
+
+# A PostgreSQL cluster (Debian's server, on 127.0.0.1 only) for the whole run: the store's unit
+# tests run each test once more on it (ASSETD_TEST_POSTGRES_URL) and the black-box suite runs
+# whole once more on it (ASSETD_TEST_BACKEND=postgres), each server on a database of its own.
+pg_dir="$PWD/build/postgres"
+pg_port=${ASSETD_TEST_POSTGRES_PORT:-18490}
+tests/services/postgres.sh stop "$pg_dir" "$pg_port" # what an interrupted run left
+rm -rf "$pg_dir"
+trap 'tests/services/swift-s3.sh stop "$swift_dir" "$swift_port"; tests/services/postgres.sh stop "$pg_dir" "$pg_port"' EXIT
+ASSETD_TEST_POSTGRES_URL=$(tests/services/postgres.sh start "$pg_dir" "$pg_port")
+export ASSETD_TEST_POSTGRES_URL
+
+# The npm packages of the S3 client tests (tests/node), exactly as package-lock.json pins them.
+step "npm ci (tests/node)" npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
+
 step "unit tests" ctest --test-dir build --output-on-failure -j 2
 step "api tests (sqlite)" env ASSETD_BIN="$PWD/build/assetd" /usr/bin/python3 -m pytest -q tests/api
+step "api tests (postgres)" env ASSETD_BIN="$PWD/build/assetd" ASSETD_TEST_BACKEND=postgres \
+  /usr/bin/python3 -m pytest -q tests/api
+# The suites that move file bodies, again with the server's objects in a Swift bucket (tests of
+# the built-in endpoint itself are marked builtin_store and left out). 10,000 chat files one PUT
+# at a time take minutes on Swift, so that one test runs only against the built-in store.
+step "api tests (sqlite, objects on swift)" env ASSETD_BIN="$PWD/build/assetd" ASSETD_TEST_BLOB=swift \
+  /usr/bin/python3 -m pytest -q tests/api/test_upload_urls.py tests/api/test_object_store.py \
+  tests/api/test_upload_local.py tests/api/test_chat.py \
+  -k "not test_ten_thousand_empty_conversations"
 
 if [ "${ASSETD_SKIP_SANITIZERS:-0}" != 1 ]; then
   scripts/build.sh build-asan -DASSETD_WERROR=ON -DASSETD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug

@@ -3,6 +3,7 @@
 #include "api/prelabel.hpp"
 #include "api/request_context.hpp"
 #include "api/routes.hpp"
+#include "api/upload_local.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "http/multipart.hpp"
@@ -18,9 +19,12 @@ std::string importData(const core::ImportResult& result, std::int64_t preLabels,
          "}}";
 }
 
-// Storage integrations arrive with the object-storage work; until then none exists.
-bool storageExists(const std::string&) {
-  return false;
+// Whether `storageId` names a live storage integration of the caller's organization.
+std::function<bool(const std::string&)> storageOfOrganization(ApiContext& ctx,
+                                                              const std::string& org) {
+  return [&ctx, org](const std::string& storageId) {
+    return ctx.store.getStorage(org, storageId).has_value();
+  };
 }
 
 // The chat form: multipart/form-data (with an optional `file` part) or urlencoded.
@@ -48,7 +52,9 @@ std::pair<http::Params, std::optional<std::string>> chatFields(const http::Reque
 
 core::ImportResult importChat(ApiContext& ctx, const core::Principal& who,
                               const core::Project& project, const ChatImport& chat) {
-  if (!chat.storageId.empty()) throw core::ApiError::badRequest("storageId", "no such storage");
+  // The conversation files are kept in the server's store; a named storage must still exist.
+  if (!chat.storageId.empty() && !storageOfOrganization(ctx, who.organizationId)(chat.storageId))
+    throw core::ApiError::badRequest("storageId", "no such storage");
   std::size_t count = chat.conversationsJson.empty()
                           ? static_cast<std::size_t>(chat.emptyConversations)
                           : chat.conversationsJson.size();
@@ -94,9 +100,12 @@ void registerImportRoutes(http::Router& router, ApiContext& ctx) {
     if (!project) throw core::ApiError::notFound("project");
     PreLabelValidator validator(project->categorySchemaJson);
     auto params = http::Params::parseQuery(req.rawQuery);
-    auto decoded = decodeCloudImport(req.body, params.get("batches"), validator, storageExists);
+    auto decoded = decodeCloudImport(req.body, params.get("batches"), validator,
+                                     storageOfOrganization(ctx, who.organizationId));
     decoded.request.createdBy = who.keyName;
+    bool copies = markDataInServerStore(ctx.objects, decoded.request.assets);
     auto result = ctx.store.importAssets(who.organizationId, project->id, decoded.request);
+    if (copies && ctx.copiesQueued) ctx.copiesQueued();
     return ok(importData(result, decoded.preLabelsCount, decoded.validPreLabelsCount), 201);
   });
 

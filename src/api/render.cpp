@@ -78,6 +78,8 @@ void renderAsset(std::string& out, const core::Asset& a) {
   if (!a.preLabelJson.empty()) rawField(out, "preLabel", a.preLabelJson, "{}");
   numberField(out, "priority", a.priority);
   boolField(out, "uploadLocal", a.uploadLocal);
+  if (!a.uploadStatus.empty()) stringField(out, "uploadStatus", a.uploadStatus);
+  if (a.uploadStatus == "failed") stringField(out, "uploadError", a.uploadError);
   if (!a.storageId.empty()) stringField(out, "storage", a.storageId);
   boolField(out, "deleted", false);
   stringField(out, "createdBy", a.createdBy);

@@ -10,6 +10,8 @@ void registerRoutes(http::Router& router, ApiContext& context) {
   registerAssetRoutes(router, context);
   registerImportRoutes(router, context);
   registerTaskRoutes(router, context);
+  registerStorageRoutes(router, context);
+  registerUrlRoutes(router, context);
 }
 
 }  // namespace assetd::api

@@ -1,15 +1,35 @@
 #pragma once
 // Registers every /v2 route on a router. The handlers decode, validate, make one store or blob
 // call and render; they keep no state of their own.
+#include <functional>
+#include <string>
+
 #include "blob/blob_store.hpp"
+#include "blob/secrets.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
 
 namespace assetd::api {
 
+// How clients reach the server's own object store: the base URL that presigned URLs name and
+// the credentials they are signed with (the built-in endpoint verifies with the same ones).
+struct ObjectStoreAccess {
+  std::string publicUrl;  // "http://127.0.0.1:8080" (built-in) or the external S3 endpoint
+  std::string bucket;
+  std::string region = "us-east-1";
+  std::string accessKeyId;
+  std::string secretAccessKey;
+  std::string sessionToken;  // temporary credentials of an external store; empty otherwise
+};
+
 struct ApiContext {
   store::Store& store;
   blob::BlobStore& blobs;
+  ObjectStoreAccess objects;
+  // Seals and opens the credentials of storage integrations.
+  blob::secrets::MasterKey masterKey;
+  // Called after an import queued uploadLocal copies, so the copier starts on them at once.
+  std::function<void()> copiesQueued;
 };
 
 void registerRoutes(http::Router& router, ApiContext& context);
@@ -20,5 +40,8 @@ void registerAssetRoutes(http::Router& router, ApiContext& context);
 void registerImportRoutes(http::Router& router, ApiContext& context);
 void registerBatchRoutes(http::Router& router, ApiContext& context);
 void registerTaskRoutes(http::Router& router, ApiContext& context);
+void registerStorageRoutes(http::Router& router, ApiContext& context);
+// getUploadUrl and getSignedUrl.
+void registerUrlRoutes(http::Router& router, ApiContext& context);
 
 }  // namespace assetd::api

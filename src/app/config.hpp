@@ -4,6 +4,10 @@
 #include <cstdint>
 #include <string>
 
+#include "app/blob_config.hpp"
+#include "app/copy_config.hpp"
+#include "app/database_config.hpp"
+
 namespace assetd::app {
 
 struct ServeConfig {
@@ -13,6 +17,14 @@ struct ServeConfig {
   std::size_t maxBodyBytes = 256u << 20;
   int ioThreads = 2;
   int workerThreads = 4;
+  DatabaseConfig database;  // the record store (default: SQLite in the data directory)
+  CopyConfig copy;          // uploadLocal background copies
+  BlobConfig blob;          // where file bodies live: the built-in store or an external S3 service
+  // The built-in S3 endpoint's key pair (both or neither) and region; default: the pair kept in
+  // the data directory, us-east-1.
+  std::string s3AccessKey;
+  std::string s3SecretKey;
+  std::string s3Region;
 };
 
 struct HostPort {

@@ -3,12 +3,18 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "api/routes.hpp"
+#include "app/background_copies.hpp"
+#include "app/builtin_objects.hpp"
 #include "app/commands.hpp"
 #include "app/credentials.hpp"
+#include "app/external_objects.hpp"
+#include "app/store_config.hpp"
 #include "blob/blob_store.hpp"
+#include "blob/secrets.hpp"
 #include "core/json_text.hpp"
 #include "http/server.hpp"
 #include "store/store.hpp"
@@ -24,8 +30,8 @@ struct FirstStart {
   std::string apiKey;
 };
 
-// A fresh data directory gets an organization, a key and a demo project, so that a new user
-// can make a first request straight away.
+// A new database (no organization yet) gets an organization, a key and a demo project, so that
+// a new user can make a first request straight away.
 FirstStart bootstrap(store::Store& store) {
   FirstStart out;
   out.organizationId = store.createOrganization("default").id;
@@ -62,11 +68,12 @@ void printReady(const std::string& url, const std::optional<FirstStart>& first) 
 int serve(const ServeConfig& config) {
   auto listen = parseListen(config.listen);
   std::filesystem::create_directories(config.dataDir);
-  std::string dbPath = databasePath(config.dataDir);
-  bool firstStart = !std::filesystem::exists(dbPath);
-  auto store = store::openSqliteStore(dbPath);
+  auto store = openConfiguredStore(config.database, config.dataDir);
+  // Before anything listens: a malformed ASSETD_MASTER_KEY or an unsafe key file stops the start.
+  auto masterKey =
+      blob::secrets::MasterKey::load(config.dataDir, std::getenv(blob::secrets::kMasterKeyEnv));
   std::optional<FirstStart> first;
-  if (firstStart) first = bootstrap(*store);
+  initializeIfEmpty(config.database, config.dataDir, [&] { first = bootstrap(*store); });
 
   http::ServerOptions options;
   options.host = listen.host;
@@ -79,20 +86,30 @@ int serve(const ServeConfig& config) {
   // The server is built before the blob store because signed URLs must name the bound port.
   http::Server server(options, router);
   std::uint16_t port = server.listen();
-  std::string hostForUrl = listen.host.find(':') != std::string::npos ? "[" + listen.host + "]"
-                                                                       : listen.host;
+  std::string hostForUrl =
+      listen.host.find(':') != std::string::npos ? "[" + listen.host + "]" : listen.host;
   if (hostForUrl == "0.0.0.0") hostForUrl = "127.0.0.1";
   std::string url = "http://" + hostForUrl + ":" + std::to_string(port);
   std::string publicUrl = config.publicUrl.empty() ? url : config.publicUrl;
 
-  auto blobs = blob::openLocalBlobStore(
-      (std::filesystem::path(config.dataDir) / "objects").string(), kBucket, publicUrl);
-  api::ApiContext context{*store, *blobs};
+  // An external S3 service (--blob s3://…) when one is configured; otherwise the embedded store,
+  // served S3-style on every path outside /v2.
+  auto external = openExternalObjectStore(config.blob, config.dataDir);
+  BuiltinObjectStore builtin;
+  if (!external) builtin = startBuiltinObjectStore(config, kBucket, publicUrl, server);
+  blob::BlobStore* blobs = external ? external->store.get() : builtin.store.get();
+  api::ObjectStoreAccess objects = external ? external->access : builtin.access;
+  if (external) spdlog::info("objects in bucket {} at {}", objects.bucket, objects.publicUrl);
+  api::ApiContext context{*store, *blobs, objects, masterKey, {}};
+  // uploadLocal copies run beside the server; stopping gives unfinished ones back for next start.
+  auto copier = startBackgroundCopies(config.copy, *store, *blobs);
+  context.copiesQueued = [&copier] { copier->wake(); };
   api::registerRoutes(router, context);
 
   printReady(url, first);
   spdlog::info("assetd serving {} (data in {})", url, config.dataDir);
   server.run();
+  copier->stop();
   spdlog::info("assetd stopped");
   return 0;
 }

@@ -1,108 +1,233 @@
-#include <fcntl.h>
-#include <unistd.h>
+#include "blob/local_blob_store.hpp"
 
-#include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
-#include "blob/blob_store.hpp"
+#include "blob/crypto.hpp"
+#include "blob/s3_error.hpp"
+#include "blob/stream_digest.hpp"
 #include "core/error.hpp"
-#include "core/ids.hpp"
 
 namespace assetd::blob {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Keys come from the server itself, but a key that could climb out of the bucket directory
-// is refused anyway.
-void checkKey(const std::string& key) {
-  if (key.empty() || key.front() == '/' || key.find('\0') != std::string::npos)
-    throw core::ApiError::internal("invalid object key");
+constexpr std::size_t kMaxKeyBytes = 1024;
+// Each segment is a file or directory name: the file system's NAME_MAX.
+constexpr std::size_t kMaxSegmentBytes = 255;
+constexpr std::string_view kMetaVersion = "assetd-object-meta 1";
+
+// Sidecar text: version line, identity of the object file it describes (inode, size,
+// modification time), ETag, content type. The identity ties the sidecar to one version of the
+// object: a stale one is recognized, not trusted.
+struct Sidecar {
+  std::string identity;
+  std::string etag;
+  std::string contentType;
+};
+
+std::string oneLine(std::string text) {
+  for (char& c : text)
+    if (c == '\r' || c == '\n') c = ' ';
+  return text;
+}
+
+std::optional<Sidecar> readSidecar(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::string version;
+  Sidecar out;
+  if (!std::getline(in, version) || version != kMetaVersion || !std::getline(in, out.identity) ||
+      !std::getline(in, out.etag) || !std::getline(in, out.contentType))
+    return std::nullopt;
+  return out;
+}
+
+std::string etagOfFile(const files::ReadOnlyFile& file) {
+  auto buffer = std::make_unique<char[]>(files::kBufferSize);
+  StreamDigest digest(StreamDigest::Kind::Md5);
+  std::uint64_t offset = 0;
+  while (std::size_t n = file.readAt(offset, buffer.get(), files::kBufferSize)) {
+    digest.update(buffer.get(), n);
+    offset += n;
+  }
+  return quotedHexEtag(digest.finish());
+}
+
+}  // namespace
+
+void checkObjectKey(std::string_view key) {
+  if (key.empty()) throw S3Error(400, "InvalidArgument", "object key is empty");
+  if (key.size() > kMaxKeyBytes)
+    throw S3Error(400, "KeyTooLongError", "object key is longer than 1024 bytes");
+  for (char c : key) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f)
+      throw S3Error(400, "InvalidArgument", "object key contains a control character");
+  }
   std::size_t start = 0;
   while (start <= key.size()) {
     std::size_t end = key.find('/', start);
-    if (end == std::string::npos) end = key.size();
-    std::string_view segment(key.data() + start, end - start);
+    if (end == std::string_view::npos) end = key.size();
+    std::string_view segment = key.substr(start, end - start);
     if (segment.empty() || segment == "." || segment == "..")
-      throw core::ApiError::internal("invalid object key");
+      throw S3Error(400, "InvalidArgument",
+                    "object key has an empty, '.' or '..' segment, or a leading or trailing '/'");
+    if (segment.size() > kMaxSegmentBytes)
+      throw S3Error(400, "KeyTooLongError",
+                    "each '/'-separated part of an object key is at most 255 bytes");
     start = end + 1;
   }
 }
 
-void writeAll(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw core::ApiError::internal(std::string("object write failed: ") + std::strerror(errno));
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
+std::string quotedHexEtag(std::string_view rawDigest) {
+  return "\"" + crypto::hex(rawDigest) + "\"";
 }
 
-class LocalBlobStore final : public BlobStore {
- public:
-  LocalBlobStore(std::string root, std::string bucket, std::string publicUrl)
-      : bucketDir_(fs::path(root) / bucket), bucket_(std::move(bucket)), publicUrl_(std::move(publicUrl)) {
-    while (!publicUrl_.empty() && publicUrl_.back() == '/') publicUrl_.pop_back();
-    fs::create_directories(bucketDir_);
-    fs::create_directories(bucketDir_.parent_path() / ".tmp");
+LocalBlobStore::LocalBlobStore(const std::string& root, std::string bucket, std::string publicUrl)
+    : root_(root),
+      bucketDir_(root_ / bucket),
+      metaDir_(root_ / ".meta" / bucket),
+      tempDir_(root_ / ".tmp"),
+      uploadsDir_(root_ / ".uploads"),
+      bucket_(std::move(bucket)),
+      publicUrl_(std::move(publicUrl)) {
+  while (!publicUrl_.empty() && publicUrl_.back() == '/') publicUrl_.pop_back();
+  fs::create_directories(bucketDir_);
+  fs::create_directories(metaDir_);
+  fs::create_directories(uploadsDir_);
+  // Leftovers of uploads cut short by a crash: never objects, so they go.
+  std::error_code ec;
+  fs::remove_all(tempDir_, ec);
+  fs::create_directories(tempDir_);
+}
+
+fs::path LocalBlobStore::objectPath(const std::string& key) const {
+  checkObjectKey(key);
+  return bucketDir_ / key;
+}
+
+fs::path LocalBlobStore::metaPath(const std::string& key) const {
+  return metaDir_ / key;
+}
+
+std::mutex& LocalBlobStore::lockFor(const std::string& key) {
+  return keyLocks_[std::hash<std::string>{}(key) % keyLocks_.size()];
+}
+
+ObjectInfo LocalBlobStore::commit(files::TempFile& temp, const std::string& key, std::uint64_t size,
+                                  const std::string& etag, const std::string& contentType) {
+  fs::path target = objectPath(key);
+  // The sidecar is prepared before the lock so the critical section is two renames.
+  files::TempFile sidecar(tempDir_);
+  std::lock_guard lock(lockFor(key));
+  temp.commitAs(target);
+  auto file = files::ReadOnlyFile::open(target);
+  if (!file) throw core::ApiError::internal("object vanished while it was stored");
+  std::string text = std::string(kMetaVersion) + "\n" + file->identity() + "\n" + etag + "\n" +
+                     oneLine(contentType) + "\n";
+  sidecar.write(text);
+  // Not fsynced: after a crash a lost or stale sidecar is recognized by the identity and the
+  // ETag recomputed from the object (only the content type would be lost).
+  sidecar.commitAs(metaPath(key), false);
+  ObjectInfo info;
+  info.size = size;
+  info.etag = etag;
+  info.contentType = oneLine(contentType);
+  info.lastModifiedMillis = file->modifiedMillis();
+  return info;
+}
+
+ObjectInfo LocalBlobStore::putStream(const std::string& key, const ReadFn& read,
+                                     std::optional<std::uint64_t> expectedSize,
+                                     const std::string& contentType) {
+  checkObjectKey(key);
+  files::TempFile temp(tempDir_);
+  files::Streamed body = files::copyInto(temp, read, expectedSize);
+  return commit(temp, key, body.size, quotedHexEtag(body.md5), contentType);
+}
+
+void LocalBlobStore::put(const std::string& key, std::string_view bytes) {
+  std::size_t offset = 0;
+  putStream(
+      key,
+      [&](char* buffer, std::size_t n) {
+        std::size_t take = std::min(n, bytes.size() - offset);
+        std::memcpy(buffer, bytes.data() + offset, take);
+        offset += take;
+        return take;
+      },
+      bytes.size(), "");
+}
+
+std::optional<LocalBlobStore::OpenObject> LocalBlobStore::open(const std::string& key) {
+  fs::path path = objectPath(key);
+  std::unique_lock lock(lockFor(key));
+  auto file = files::ReadOnlyFile::open(path);
+  if (!file) return std::nullopt;
+  auto sidecar = readSidecar(metaPath(key));
+  lock.unlock();
+  ObjectInfo info;
+  info.size = file->size();
+  info.lastModifiedMillis = file->modifiedMillis();
+  if (sidecar && sidecar->identity == file->identity()) {
+    info.etag = sidecar->etag;
+    info.contentType = sidecar->contentType;
+  } else {
+    info.etag = etagOfFile(*file);
   }
+  return OpenObject{std::move(info), std::move(*file)};
+}
 
-  void put(const std::string& key, std::string_view bytes) override {
-    checkKey(key);
-    fs::path target = bucketDir_ / key;
-    std::error_code ec;
-    fs::create_directories(target.parent_path(), ec);
-    if (ec) throw core::ApiError::internal("cannot create object directory: " + ec.message());
-    // Write to a temp file, fsync, then rename: readers never see a partial object.
-    fs::path temp = bucketDir_.parent_path() / ".tmp" / core::randomHex(12);
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) throw core::ApiError::internal(std::string("object create failed: ") + std::strerror(errno));
-    try {
-      writeAll(fd, bytes);
-      if (::fsync(fd) != 0) throw core::ApiError::internal("object fsync failed");
-    } catch (...) {
-      ::close(fd);
-      ::unlink(temp.c_str());
-      throw;
-    }
-    ::close(fd);
-    if (::rename(temp.c_str(), target.c_str()) != 0) {
-      ::unlink(temp.c_str());
-      throw core::ApiError::internal(std::string("object rename failed: ") + std::strerror(errno));
-    }
+std::optional<ObjectInfo> LocalBlobStore::head(const std::string& key) {
+  auto object = open(key);
+  if (!object) return std::nullopt;
+  return object->info;
+}
+
+bool LocalBlobStore::read(const std::string& key, std::uint64_t offset, std::uint64_t length,
+                          const WriteFn& write) {
+  auto file = files::ReadOnlyFile::open(objectPath(key));
+  if (!file) return false;
+  std::uint64_t end =
+      offset >= file->size() ? offset : offset + std::min(length, file->size() - offset);
+  auto buffer = std::make_unique<char[]>(files::kBufferSize);
+  while (offset < end) {
+    std::size_t want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(files::kBufferSize, end - offset));
+    std::size_t n = file->readAt(offset, buffer.get(), want);
+    if (n == 0) break;  // truncated underneath us: send what there is
+    write(buffer.get(), n);
+    offset += n;
   }
+  return true;
+}
 
-  std::optional<std::string> get(const std::string& key) override {
-    checkKey(key);
-    std::ifstream in(bucketDir_ / key, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream out;
-    out << in.rdbuf();
-    return std::move(out).str();
-  }
+std::optional<std::string> LocalBlobStore::get(const std::string& key) {
+  std::string out;
+  if (!read(key, 0, UINT64_MAX, [&](const char* data, std::size_t n) { out.append(data, n); }))
+    return std::nullopt;
+  return out;
+}
 
-  bool remove(const std::string& key) override {
-    checkKey(key);
-    std::error_code ec;
-    return fs::remove(bucketDir_ / key, ec);
-  }
+bool LocalBlobStore::remove(const std::string& key) {
+  fs::path target = objectPath(key);
+  fs::path meta = metaPath(key);
+  std::lock_guard lock(lockFor(key));
+  std::error_code ec;
+  bool removed = fs::is_regular_file(target, ec) && fs::remove(target, ec);
+  fs::remove(meta, ec);
+  files::pruneEmptyDirectories(target.parent_path(), bucketDir_);
+  files::pruneEmptyDirectories(meta.parent_path(), metaDir_);
+  return removed;
+}
 
-  std::string urlFor(const std::string& key) const override {
-    return publicUrl_ + "/" + bucket_ + "/" + key;
-  }
-
- private:
-  fs::path bucketDir_;
-  std::string bucket_;
-  std::string publicUrl_;
-};
-
-}  // namespace
+std::string LocalBlobStore::urlFor(const std::string& key) const {
+  return publicUrl_ + "/" + bucket_ + "/" + key;
+}
 
 std::unique_ptr<BlobStore> openLocalBlobStore(const std::string& root, const std::string& bucket,
                                               const std::string& publicUrl) {

@@ -8,7 +8,8 @@ namespace assetd::core {
 
 class ApiError : public std::runtime_error {
  public:
-  ApiError(int status, std::string message) : std::runtime_error(std::move(message)), status_(status) {}
+  ApiError(int status, std::string message)
+      : std::runtime_error(std::move(message)), status_(status) {}
   int status() const { return status_; }
 
   // "<path>: <what>", or just <what> when path is empty.

@@ -29,8 +29,8 @@ struct NumberCondition {
 // A JSON scalar as it appears in a metadata condition.
 struct Scalar {
   enum class Kind { String, Number, Bool } kind = Kind::String;
-  std::string text;  // String
-  double number = 0;  // Number
+  std::string text;      // String
+  double number = 0;     // Number
   bool boolean = false;  // Bool
 };
 
@@ -63,9 +63,9 @@ struct AssetFilter {
 
 struct AssetQuery {
   AssetFilter filter;
-  std::int64_t page = 1;   // from 1
+  std::int64_t page = 1;    // from 1
   std::int64_t limit = 10;  // 1..100
-  bool ascending = false;  // default newest first
+  bool ascending = false;   // default newest first
 };
 
 enum class TaskStringField { Id, Stage, Status, ExternalId, Asset, CreatedBy };

@@ -80,6 +80,9 @@ struct NewAsset {
   std::string editorType = "ango";
   std::string storageId;  // empty when absent
   bool uploadLocal = false;
+  // Set by the api layer when `data` already names an object of the server's own store: an
+  // uploadLocal asset is then done at once, without a copy.
+  bool dataInServerStore = false;
   double priority = 0;
   bool isPreLabeled = false;
   std::vector<std::string> batchRefs;  // batch ids of the project or batch names
@@ -106,6 +109,9 @@ struct Asset {
   std::string createdBy;
   std::int64_t createdAt = 0;
   std::int64_t updatedAt = 0;
+  // uploadLocal copy state: "pending", "done" or "failed"; empty when no copy was asked for.
+  std::string uploadStatus;
+  std::string uploadError;  // why the copy failed, when it did
 };
 
 struct AssetPatch {
@@ -158,6 +164,30 @@ struct Task {
   std::string createdBy;
   std::int64_t createdAt = 0;
   std::int64_t updatedAt = 0;
+};
+
+// A storage integration: a customer's bucket and what it takes to sign URLs for it. The
+// credentials travel only sealed (see blob/secrets.hpp) and are never rendered.
+struct Storage {
+  std::string id;
+  std::string organization;
+  std::string name;
+  std::string provider;           // "AWS" | "GCP" | "AZURE"
+  std::string bucket;             // empty when the storage names none (each request then names one)
+  std::string region;             // empty when absent
+  std::string endpoint;           // empty: the provider's public endpoint
+  std::string sealedCredentials;  // filled only by Store::getStorage
+  std::int64_t createdAt = 0;
+};
+
+struct NewStorage {
+  std::string id;  // preassigned (core::newObjectId()): the sealed credentials are bound to it
+  std::string name;
+  std::string provider;
+  std::string bucket;
+  std::string region;
+  std::string endpoint;
+  std::string sealedCredentials;
 };
 
 template <class T>

@@ -23,11 +23,12 @@ class BeastExchange final : public StreamExchange {
   void sendHead(int status, const std::vector<std::pair<std::string, std::string>>& headers,
                 std::optional<std::uint64_t> contentLength, bool headOnly = false) override;
   void sendBody(const char* data, std::size_t n) override;
+  void sendFile(int fd, std::uint64_t offset, std::uint64_t length) override;
   void finish() override;
   bool headSent() const override { return headSent_; }
 
   bool finished() const { return finished_; }
-  bool bodyFullyRead() const { return parser_.is_done(); }
+  bool bodyFullyRead() const { return direct_ ? remaining_ == 0 : parser_.is_done(); }
   bool keepAlive() const { return keepAlive_; }
 
  private:
@@ -36,6 +37,12 @@ class BeastExchange final : public StreamExchange {
   Parser& parser_;
   Request request_;
   std::chrono::seconds ioTimeout_;
+  // A body with a Content-Length is read straight from the socket into the caller's buffer:
+  // one system call per chunk instead of a parser pass, a buffer copy and a thread hop.
+  bool direct_ = false;
+  std::uint64_t remaining_ = 0;
+  std::size_t recvDirect(char* out, std::size_t n);
+  void sendDirect(const char* data, std::size_t n);
   bool continueSent_ = false;
   bool headSent_ = false;
   bool headOnly_ = false;

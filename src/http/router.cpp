@@ -58,8 +58,9 @@ Response Router::dispatch(Request& request) const {
     if (fallback_) return fallback_(request);
     return errorResponse(404, "no route for " + request.method + " " + request.path);
   } catch (const core::ApiError& e) {
+    // A 500's details (database or file system errors) go to the log, not to the client.
     if (e.status() >= 500) spdlog::error("{} {}: {}", request.method, request.path, e.what());
-    return errorResponse(e.status(), e.what());
+    return errorResponse(e.status(), e.status() == 500 ? "internal error" : e.what());
   } catch (const std::exception& e) {
     spdlog::error("{} {}: unexpected error: {}", request.method, request.path, e.what());
     return errorResponse(500, "internal error");

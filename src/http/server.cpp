@@ -112,6 +112,10 @@ struct Server::Impl {
   asio::awaitable<bool> serveStreamed(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                       bhttp::request_parser<bhttp::empty_body>& headerParser,
                                       Request request) {
+    if (auto length = headerParser.content_length(); length && *length > options.maxObjectBytes) {
+      co_await writeAndClose(stream, tooLarge(), headerParser.get().version());
+      co_return false;
+    }
     BeastExchange::Parser parser{std::move(headerParser)};
     parser.body_limit(options.maxObjectBytes);
     stream.expires_never();

@@ -32,6 +32,9 @@ class StreamExchange {
   virtual void sendHead(int status, const std::vector<std::pair<std::string, std::string>>& headers,
                         std::optional<std::uint64_t> contentLength, bool headOnly = false) = 0;
   virtual void sendBody(const char* data, std::size_t n) = 0;
+  // Sends `length` bytes of the open file `fd` from `offset` as body; the kernel copies them
+  // straight to the socket where it can. Throws if the file ends early.
+  virtual void sendFile(int fd, std::uint64_t offset, std::uint64_t length) = 0;
   // Ends the response. Sending a whole small response is sendHead + sendBody + finish.
   virtual void finish() = 0;
   // Whether sendHead was called (a handler that fails after it can only drop the connection).

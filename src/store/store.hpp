@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/copy_job.hpp"
 #include "core/filter.hpp"
 #include "core/types.hpp"
 
@@ -62,8 +63,7 @@ class Store {
                                              const core::AssetQuery& query) = 0;
   virtual std::optional<core::Asset> getAsset(const std::string& org,
                                               const std::string& assetId) = 0;
-  virtual std::optional<core::Asset> updateAsset(const std::string& org,
-                                                 const std::string& assetId,
+  virtual std::optional<core::Asset> updateAsset(const std::string& org, const std::string& assetId,
                                                  const core::AssetPatch& patch) = 0;
   // Soft delete. Ids not live in the project (unknown, foreign, already deleted, malformed)
   // count as failed. 404 if the project is not found.
@@ -78,9 +78,50 @@ class Store {
   virtual core::Page<core::Task> listTasks(const std::string& org, const std::string& projectId,
                                            const core::TaskQuery& query) = 0;
   virtual std::optional<core::Task> getTask(const std::string& org, const std::string& taskId) = 0;
+
+  // --- storages (storage integrations of an organization) ---
+  // Writes `storage` as given (its id included). 404 if the organization does not exist.
+  virtual core::Storage createStorage(const std::string& org, const core::NewStorage& storage) = 0;
+  // Live storages of the organization, oldest first, without their sealed credentials; only
+  // the one with `id` (or none) when given.
+  virtual std::vector<core::Storage> listStorages(const std::string& org,
+                                                  const std::optional<std::string>& id) = 0;
+  // A live storage of the organization with its sealed credentials, or nullopt.
+  virtual std::optional<core::Storage> getStorage(const std::string& org,
+                                                  const std::string& id) = 0;
+  // Soft delete that also erases the sealed credentials. false if not found.
+  virtual bool deleteStorage(const std::string& org, const std::string& id) = 0;
+
+  // --- copy jobs (uploadLocal: background copies of `data` into the server's store) ---
+  // importAssets records one job per asset imported with uploadLocal: pending when its `data`
+  // must be copied, done at once when it is empty or already in the server's store
+  // (NewAsset::dataInServerStore). The asset shows the job's state (Asset::uploadStatus).
+  // A claim leases jobs to one caller: until the lease ends nobody else can claim them, and
+  // complete/fail/release act only while the caller's claim still holds the job (they return
+  // false when it does not: the lease ran out and another worker took the job over).
+
+  // Up to `max` due jobs (pending, their next attempt time passed: new, retried, or left by a
+  // worker whose lease ran out), oldest due first, each leased until now + leaseMillis with
+  // one more attempt counted. Jobs of assets deleted meanwhile become failed instead.
+  virtual std::vector<core::CopyJob> claimCopyJobs(std::size_t max, std::int64_t leaseMillis) = 0;
+  // The copy is stored at `storedUrl`: the job is done and the asset's data names the copy
+  // (unless the client replaced data meanwhile: a newer data is kept).
+  virtual bool completeCopyJob(const core::CopyJob& job, const std::string& storedUrl) = 0;
+  // The attempt failed: pending again at retryAtMillis, or failed for good when nullopt.
+  virtual bool failCopyJob(const core::CopyJob& job, const std::string& reason,
+                           std::optional<std::int64_t> retryAtMillis) = 0;
+  // Gives the job back untried (shutdown): due at once, the claim's attempt not counted.
+  virtual bool releaseCopyJob(const core::CopyJob& job) = 0;
+  // When the next pending job is due (possibly in the past), or nullopt when none is pending.
+  virtual std::optional<std::int64_t> nextCopyJobDue() = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path` and applies pending migrations.
 std::unique_ptr<Store> openSqliteStore(const std::string& path);
+
+// Connects to the PostgreSQL database at `url` (postgresql://USER[:PASSWORD]@HOST[:PORT]/DB
+// or a libpq key=value string) with `poolSize` pooled connections, and applies pending
+// migrations under an advisory lock (nodes starting together do not race).
+std::unique_ptr<Store> openPostgresStore(const std::string& url, int poolSize);
 
 }  // namespace assetd::store

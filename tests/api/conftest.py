@@ -3,15 +3,22 @@
 Every test talks HTTP to a real `assetd serve` process. Which record store it runs on is chosen by
 ASSETD_TEST_BACKEND (default "sqlite"); a backend only decides which storage arguments and
 environment the `serve` and `admin` commands get, so adding one means adding one class below.
+Where file bodies live is chosen by ASSETD_TEST_BLOB: "local" (default, the built-in store and
+endpoint) or "swift" (an external S3 service, see SwiftBlobs); tests marked `builtin_store` are left
+out with an external one.
 """
 
+import hashlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import time
+import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -45,7 +52,55 @@ class SqliteBackend:
         pass
 
 
-BACKENDS = {"sqlite": SqliteBackend}
+class PostgresBackend:
+    """Records in PostgreSQL: a database of its own per data directory (kept across restarts of that
+    server, dropped when the module's servers are done), created on the cluster that scripts/test.sh
+    starts with tests/services/postgres.sh and names in ASSETD_TEST_POSTGRES_URL."""
+
+    name = "postgres"
+
+    def __init__(self):
+        self.url = os.environ.get("ASSETD_TEST_POSTGRES_URL", "")
+        if not self.url:
+            raise pytest.UsageError(
+                "ASSETD_TEST_BACKEND=postgres needs ASSETD_TEST_POSTGRES_URL: start a cluster with "
+                "tests/services/postgres.sh start DIR PORT, as scripts/test.sh does"
+            )
+        self.databases = {}  # data directory -> database name
+
+    def _psql(self, sql, url=None):
+        psql = shutil.which("psql") or "/usr/lib/postgresql/15/bin/psql"
+        done = subprocess.run(
+            [psql, "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-d", url or self.url, "-c", sql],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, f"psql {sql!r}: {done.stderr}"
+        return done.stdout
+
+    def database_url(self, data_dir):
+        key = str(data_dir)
+        if key not in self.databases:
+            name = "assetd_api_" + uuid.uuid4().hex[:16]
+            self._psql(f"CREATE DATABASE {name}")
+            self.databases[key] = name
+        parts = urlsplit(self.url)
+        return urlunsplit(parts._replace(path="/" + self.databases[key]))
+
+    def storage_args(self, data_dir):
+        return ["--data-dir", str(data_dir), "--database", self.database_url(data_dir)]
+
+    def storage_env(self, data_dir):
+        return {"ASSETD_DATABASE": self.database_url(data_dir)}
+
+    def close(self):
+        for name in self.databases.values():
+            self._psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        self.databases.clear()
+
+
+BACKENDS = {"sqlite": SqliteBackend, "postgres": PostgresBackend}
 
 
 def make_backend():
@@ -53,6 +108,76 @@ def make_backend():
     if name not in BACKENDS:
         raise pytest.UsageError(f"ASSETD_TEST_BACKEND={name!r}: known backends are {sorted(BACKENDS)}")
     return BACKENDS[name]()
+
+
+# --- object stores ----------------------------------------------------------------------------
+
+
+class LocalBlobs:
+    """The built-in store under the data directory, served by assetd's own S3 endpoint."""
+
+    name = "local"
+
+    def serve_env(self, data_dir):
+        return {}
+
+    def store_url(self, server):
+        return f"{server.url}/assetd"
+
+
+class SwiftBlobs:
+    """An external S3-compatible service: OpenStack Swift's s3api, which scripts/test.sh starts
+    with tests/services/swift-s3.sh and names in ASSETD_TEST_S3_*. Each data directory gets a bucket
+    of its own (the server creates it), kept across restarts of that server."""
+
+    name = "swift"
+
+    def __init__(self):
+        self.endpoint = os.environ.get("ASSETD_TEST_S3_ENDPOINT", "").rstrip("/")
+        if not self.endpoint:
+            raise pytest.UsageError(
+                "ASSETD_TEST_BLOB=swift needs ASSETD_TEST_S3_ENDPOINT (and ASSETD_TEST_S3_ACCESS_KEY, "
+                "ASSETD_TEST_S3_SECRET_KEY, ASSETD_TEST_S3_REGION): start one with "
+                "tests/services/swift-s3.sh start DIR PORT, as scripts/test.sh does"
+            )
+        self.region = os.environ.get("ASSETD_TEST_S3_REGION", "us-east-1")
+        self.access_key = os.environ.get("ASSETD_TEST_S3_ACCESS_KEY", "test:tester")
+        self.secret_key = os.environ.get("ASSETD_TEST_S3_SECRET_KEY", "testing")
+
+    @staticmethod
+    def bucket(data_dir):
+        return "assetd-api-" + hashlib.sha256(str(data_dir).encode()).hexdigest()[:24]
+
+    def serve_env(self, data_dir):
+        location = f"s3://{self.bucket(data_dir)}?endpoint={self.endpoint}&region={self.region}&path_style=true"
+        return {
+            "ASSETD_BLOB": location,
+            "ASSETD_BLOB_ACCESS_KEY": self.access_key,
+            "ASSETD_BLOB_SECRET_KEY": self.secret_key,
+        }
+
+    def store_url(self, server):
+        return f"{self.endpoint}/{self.bucket(server.data_dir)}"
+
+
+BLOBS = {"local": LocalBlobs, "swift": SwiftBlobs}
+
+
+def make_blobs():
+    name = os.environ.get("ASSETD_TEST_BLOB", "local")
+    if name not in BLOBS:
+        raise pytest.UsageError(f"ASSETD_TEST_BLOB={name!r}: known object stores are {sorted(BLOBS)}")
+    return BLOBS[name]()
+
+
+def pytest_collection_modifyitems(config, items):
+    """With an external object store, tests of the built-in endpoint have nothing to test."""
+    if os.environ.get("ASSETD_TEST_BLOB", "local") == "local":
+        return
+    builtin = [item for item in items if item.get_closest_marker("builtin_store")]
+    if builtin:
+        config.hook.pytest_deselected(items=builtin)
+        items[:] = [item for item in items if not item.get_closest_marker("builtin_store")]
 
 
 # --- processes --------------------------------------------------------------------------------
@@ -67,8 +192,9 @@ def free_port():
 class Server:
     """One `assetd serve` process on a data directory. `start()` waits for its ready line."""
 
-    def __init__(self, backend, data_dir, log_dir, extra_args=(), env=None, use_flags=True, listen=None):
+    def __init__(self, backend, data_dir, log_dir, extra_args=(), env=None, use_flags=True, listen=None, blobs=None):
         self.backend = backend
+        self.blobs = blobs or LocalBlobs()
         self.data_dir = Path(data_dir)
         self.log_dir = Path(log_dir)
         self.extra_args = list(extra_args)
@@ -88,7 +214,12 @@ class Server:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.stdout_path = self.log_dir / f"assetd-{self.starts}.out"
         self.stderr_path = self.log_dir / f"assetd-{self.starts}.err"
-        env = {**os.environ, **self.backend.storage_env(self.data_dir), **self.env}
+        env = {
+            **os.environ,
+            **self.backend.storage_env(self.data_dir),
+            **self.blobs.serve_env(self.data_dir),
+            **self.env,
+        }
         cmd = [str(assetd_binary()), "serve"]
         if self.use_flags:
             cmd += self.backend.storage_args(self.data_dir) + ["--listen", self.listen]
@@ -115,6 +246,11 @@ class Server:
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
+
+    @property
+    def store_url(self):
+        """What URLs of the server's own store start with: "<endpoint>/<bucket>" (no '/' after)."""
+        return self.blobs.store_url(self)
 
     def stop(self, sig=signal.SIGTERM):
         """Sends `sig` and returns the exit code."""
@@ -162,11 +298,12 @@ class ServerFactory:
     def __init__(self, tmp_path_factory):
         self.tmp = tmp_path_factory
         self.backend = make_backend()
+        self.blobs = make_blobs()
         self.servers = []
 
     def new(self, extra_args=(), env=None, use_flags=True, listen=None, start=True):
         root = self.tmp.mktemp("assetd")
-        server = Server(self.backend, root / "data", root, extra_args, env, use_flags, listen)
+        server = Server(self.backend, root / "data", root, extra_args, env, use_flags, listen, self.blobs)
         self.servers.append(server)
         if start:
             server.start()
@@ -188,10 +325,11 @@ def server_factory(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def server(server_factory):
+def server(server_factory, request):
     """The module's shared server. At teardown it must still be alive (no request crashed it) and
-    must stop cleanly on SIGTERM."""
-    s = server_factory.new()
+    must stop cleanly on SIGTERM. A module may set SERVER_ARGS (extra `serve` flags, e.g.
+    `["--copy-allow", "127.0.0.1/32"]`) for its shared server."""
+    s = server_factory.new(extra_args=getattr(request.module, "SERVER_ARGS", ()))
     yield s
     assert s.alive(), f"assetd died during the module\n{s.logs()}"
     code = s.stop()

@@ -34,7 +34,7 @@ def chat_assets(api, pid):
 def check_chat_asset(server, asset, pid):
     check_asset(asset)
     assert asset["editorType"] == "llm"
-    expected = f"{server.url}/assetd/assets/{server.ready['organizationId']}/{pid}/{asset['_id']}.json"
+    expected = f"{server.store_url}/assets/{server.ready['organizationId']}/{pid}/{asset['_id']}.json"
     assert asset["data"] == expected
 
 

@@ -2,6 +2,7 @@
 one, so the documentation cannot drift from the server."""
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -32,6 +33,11 @@ ROUTES = [
     ("POST", "/v2/assignBatches"),
     ("GET", "/v2/project/$PROJECT/tasks"),
     ("GET", "/v2/task/$TASK"),
+    ("GET", "/v2/getUploadUrl"),
+    ("GET", "/v2/getSignedUrl"),
+    ("POST", "/v2/storages"),
+    ("GET", "/v2/storages"),
+    ("DELETE", "/v2/storages/$STORAGE"),
 ]
 
 
@@ -56,6 +62,8 @@ def method_and_path(block):
         else:
             method = "GET"
         url = re.search(r"\$ASSETD(/[^\s\"'?]*)", cmd)
+        if not url and uses_presigned_urls(cmd):
+            continue  # a PUT or GET of the file itself, at a presigned URL
         assert url, f"no $ASSETD URL in: {cmd}"
         calls.append((method, url.group(1)))
     return calls
@@ -86,19 +94,48 @@ def variables(server, api):
         batches=["first"],
     )
     asset = api.asset_by_external_id(project, "cat.jpg")
+    objects = server.admin_json("s3-credentials")
+    storage = api.post(
+        "/v2/storages",
+        json={
+            "name": "docs",
+            "provider": "AWS",
+            "bucket": "my-media",
+            "region": "eu-central-1",
+            "publicKey": "AKIAIOSFODNN7EXAMPLE",
+            "privateKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        },
+    ).json()["data"]["storage"]["_id"]
     return {
+        "BUCKET": objects["bucket"],
+        "REGION": objects["region"],
+        "S3_KEY": objects["accessKeyId"],
+        "S3_SECRET": objects["secretAccessKey"],
         "ASSETD": server.url,
         "KEY": api.key,
         "PROJECT": project,
         "ASSET": asset["_id"],
         "TASK": asset["labelTasks"][0],
         "BATCH": asset["batches"][0],
+        "STORAGE": storage,
     }
+
+
+def is_object_store_example(block):
+    """Examples of the built-in S3 endpoint (docs/api.md, "Object store") name the bucket."""
+    return "$BUCKET" in block
+
+
+def uses_presigned_urls(block):
+    """Examples that PUT or GET file bodies at URLs from getUploadUrl/getSignedUrl."""
+    return "$upload_url" in block or "$signed_url" in block
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 @pytest.mark.parametrize("block", sh_blocks(), ids=lambda b: " ".join(b.split()[:6])[:60])
 def test_example_succeeds(block, variables, tmp_path):
+    if is_object_store_example(block) and os.environ.get("ASSETD_TEST_BLOB", "local") != "local":
+        pytest.skip("the built-in S3 endpoint is off with an external object store")
     done = subprocess.run(
         ["bash", "-euc", PRELUDE + block],
         cwd=tmp_path,
@@ -108,6 +145,11 @@ def test_example_succeeds(block, variables, tmp_path):
         timeout=120,
     )
     assert done.returncode == 0, f"exit {done.returncode}\n{done.stderr}\n{done.stdout}"
+    if is_object_store_example(block) or uses_presigned_urls(block):
+        # S3 answers are XML or empty: every curl call must succeed, every other command exit 0.
+        for status in re.findall(rf"{MARK} (\d+)\n", done.stdout):
+            assert 200 <= int(status) < 300, f"{status}:\n{done.stdout}"
+        return
     pieces = re.split(rf"\n{MARK} (\d+)\n", done.stdout)
     assert len(pieces) >= 3 and pieces[-1] == "", f"no response seen:\n{done.stdout}"
     for body, status in zip(pieces[0::2], pieces[1::2]):

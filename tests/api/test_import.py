@@ -141,9 +141,7 @@ def test_pct_with_a_storage_of_the_organization(api, project):
             "credentials": None,
         },
     )
-    if resp.status_code in (404, 405):
-        pytest.skip("storage integrations are not served yet")
-    storage = ok(resp)["storage"]["_id"] if "storage" in resp.json()["data"] else resp.json()["data"]["_id"]
+    storage = ok(resp)["storage"]["_id"]
     ok(
         cloud(
             api,

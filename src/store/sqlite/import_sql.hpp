@@ -38,4 +38,10 @@ inline constexpr const char* kInsertAssetBatch =
 inline constexpr const char* kAddAssetsToProject =
     "UPDATE projects SET asset_count = asset_count + ?2, next_seq = next_seq + ?2 WHERE id = ?1";
 
+// ?1 asset, ?2 organization, ?3 project, ?4 source URL, ?5 status, ?6 createdAt (also
+// updatedAt and the first attempt's time).
+inline constexpr const char* kInsertCopyJob =
+    "INSERT INTO copy_jobs (asset_id, organization_id, project_id, source_url, status,"
+    " next_attempt_at, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?6)";
+
 }  // namespace assetd::store::sqlite::sql

@@ -25,6 +25,12 @@ core::Asset readAsset(const Statement& row) {
   a.createdBy = row.columnText(15);
   a.createdAt = row.columnInt(16);
   a.updatedAt = row.columnInt(17);
+  if (!row.isNull(18)) {  // "<status>\x1f<error>"
+    std::string copy = row.columnText(18);
+    auto separator = copy.find('\x1f');
+    a.uploadStatus = copy.substr(0, separator);
+    if (separator != std::string::npos) a.uploadError = copy.substr(separator + 1);
+  }
   return a;
 }
 

@@ -10,11 +10,14 @@
 
 namespace assetd::store::sqlite {
 
-// The columns readAsset() expects, for `assets AS a`.
+// The columns readAsset() expects, for `assets AS a`. The copy state comes from the asset's
+// copy job (a primary-key lookup), which only uploadLocal assets have.
 inline constexpr const char* kAssetColumns =
     "a.id, a.project_id, a.external_id, a.data, a.dataset, a.overlay, a.metadata,"
     " a.context_data, a.pre_label, a.editor_type, a.storage_id, a.upload_local, a.priority,"
-    " a.is_pre_labeled, a.label_task_id, a.created_by, a.created_at, a.updated_at";
+    " a.is_pre_labeled, a.label_task_id, a.created_by, a.created_at, a.updated_at,"
+    " (SELECT j.status || char(31) || IFNULL(j.error, '') FROM copy_jobs j"
+    " WHERE j.asset_id = a.id)";
 // Without batches (see attachBatches) and organization (the caller knows it).
 core::Asset readAsset(const Statement& row);
 

@@ -47,6 +47,20 @@ class SqliteStore final : public Store {
                                    const core::TaskQuery& query) override;
   std::optional<core::Task> getTask(const std::string& org, const std::string& taskId) override;
 
+  core::Storage createStorage(const std::string& org, const core::NewStorage& storage) override;
+  std::vector<core::Storage> listStorages(const std::string& org,
+                                          const std::optional<std::string>& id) override;
+  std::optional<core::Storage> getStorage(const std::string& org, const std::string& id) override;
+  bool deleteStorage(const std::string& org, const std::string& id) override;
+
+  // Copy jobs (store_copy_jobs.cpp).
+  std::vector<core::CopyJob> claimCopyJobs(std::size_t max, std::int64_t leaseMillis) override;
+  bool completeCopyJob(const core::CopyJob& job, const std::string& storedUrl) override;
+  bool failCopyJob(const core::CopyJob& job, const std::string& reason,
+                   std::optional<std::int64_t> retryAtMillis) override;
+  bool releaseCopyJob(const core::CopyJob& job) override;
+  std::optional<std::int64_t> nextCopyJobDue() override;
+
  private:
   // The time of a write: never earlier than the previous write's, so that creation times
   // follow the order of ids and seqs even if the wall clock steps back. Call only while

@@ -1,6 +1,7 @@
 // importAssets: the hot write path. One transaction for the whole request, every statement
 // prepared once and reused for each row, no per-row reads.
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
 
 #include "core/error.hpp"
@@ -15,6 +16,20 @@ namespace {
 void addUnique(std::vector<const std::string*>& ids, const std::string& id) {
   if (std::none_of(ids.begin(), ids.end(), [&](const std::string* x) { return *x == id; }))
     ids.push_back(&id);
+}
+
+// uploadLocal: the copy job, in the import's transaction so that no asset is left without
+// one. Nothing to copy (no data, or data already in the server's store) is done at once.
+void addCopyJob(Statement& insert, const core::NewAsset& a, const std::string& assetId,
+                const std::string& org, const std::string& projectId, std::int64_t now) {
+  insert.bindText(1, assetId);
+  insert.bindText(2, org);
+  insert.bindText(3, projectId);
+  insert.bindText(4, a.data);
+  insert.bindText(5, a.data.empty() || a.dataInServerStore ? "done" : "pending");
+  insert.bindInt(6, now);
+  insert.run();
+  insert.reset();
 }
 
 }  // namespace
@@ -44,6 +59,7 @@ core::ImportResult SqliteStore::importAssets(const std::string& org, const std::
   auto insertAsset = db.prepare(sql::kInsertAsset);
   auto insertTask = db.prepare(sql::kInsertTask);
   auto insertLink = db.prepare(sql::kInsertAssetBatch);
+  std::optional<StatementRef> insertCopyJob;  // prepared on the first uploadLocal asset
   core::ImportResult result;
   result.assetIds.reserve(request.assets.size());
   std::vector<const std::string*> batchIds;
@@ -92,6 +108,11 @@ core::ImportResult SqliteStore::importAssets(const std::string& org, const std::
     insertTask->bindInt(8, now);
     insertTask->run();
     insertTask->reset();
+
+    if (a.uploadLocal) {
+      if (!insertCopyJob) insertCopyJob.emplace(db.prepare(sql::kInsertCopyJob));
+      addCopyJob(**insertCopyJob, a, assetId, org, projectId, now);
+    }
 
     for (const std::string* batchId : batchIds) {
       insertLink->bindText(1, assetId);

@@ -52,7 +52,9 @@ class PagingTest : public StoreTest {
   }
 };
 
-TEST_F(PagingTest, ManyDeletePatterns) {
+ASSETD_STORE_BACKENDS(PagingTest);
+
+TEST_P(PagingTest, ManyDeletePatterns) {
   constexpr int kAssets = 64;
   std::mt19937 random(12345);
   using Pattern = std::function<bool(int)>;
@@ -91,7 +93,7 @@ TEST_F(PagingTest, ManyDeletePatterns) {
   }
 }
 
-TEST_F(PagingTest, DeletesBetweenImports) {
+TEST_P(PagingTest, DeletesBetweenImports) {
   Ids all = importN(project, 20);
   std::set<std::string> deleted = {all[3], all[4], all[19]};
   store->deleteAssets(org, project, Ids(deleted.begin(), deleted.end()));
@@ -103,7 +105,7 @@ TEST_F(PagingTest, DeletesBetweenImports) {
   checkAllPages(expected(all, deleted));
 }
 
-TEST_F(PagingTest, FilteredListsPageToo) {
+TEST_P(PagingTest, FilteredListsPageToo) {
   Ids all = importN(project, 30);
   store->deleteAssets(org, project, {all[1], all[2], all[10]});
   core::AssetFilter filter;
@@ -120,7 +122,7 @@ TEST_F(PagingTest, FilteredListsPageToo) {
   EXPECT_EQ(page.items.size(), 4u);
 }
 
-TEST_F(PagingTest, NewestFirstIsTheDefaultAndOrderFollowsCreation) {
+TEST_P(PagingTest, NewestFirstIsTheDefaultAndOrderFollowsCreation) {
   Ids all = importN(project, 5);
   auto result = store->listAssets(org, project, {});
   ASSERT_EQ(result.items.size(), 5u);
@@ -133,7 +135,7 @@ TEST_F(PagingTest, NewestFirstIsTheDefaultAndOrderFollowsCreation) {
   EXPECT_EQ(result.items.front().id, all.back());
 }
 
-TEST_F(PagingTest, BadPageOrLimitIs400AndHugePagesAreEmpty) {
+TEST_P(PagingTest, BadPageOrLimitIs400AndHugePagesAreEmpty) {
   importN(project, 3);
   EXPECT_EQ(errorStatus([&] { store->listAssets(org, project, {.filter = {}, .page = 0}); }), 400);
   EXPECT_EQ(

@@ -1,4 +1,5 @@
-// Behaviour of the SQLite store: schema, accounts, projects, batches, import, delete, assign.
+// Behaviour of the store on each backend: accounts, projects, batches, import, delete, assign;
+// and of the SQLite store alone: schema, opening, locking.
 #include <algorithm>
 #include <set>
 #include <thread>
@@ -12,6 +13,8 @@ namespace assetd::store::testing {
 namespace {
 
 using Ids = std::vector<std::string>;
+
+ASSETD_STORE_BACKENDS(StoreTest);
 
 // --- schema migrations ---
 
@@ -89,7 +92,7 @@ TEST(SqliteStoreOpen, UnopenablePathIsAnError) {
 
 // --- organizations and keys ---
 
-TEST_F(StoreTest, OrganizationsAndApiKeys) {
+TEST_P(StoreTest, OrganizationsAndApiKeys) {
   auto fetched = store->getOrganization(org);
   ASSERT_TRUE(fetched);
   EXPECT_EQ(fetched->name, "acme");
@@ -114,7 +117,7 @@ TEST_F(StoreTest, OrganizationsAndApiKeys) {
 
 // --- projects ---
 
-TEST_F(StoreTest, ProjectCrud) {
+TEST_P(StoreTest, ProjectCrud) {
   core::NewProject spec{.name = "cars",
                         .description = "d",
                         .type = "pct",
@@ -148,15 +151,15 @@ TEST_F(StoreTest, ProjectCrud) {
   EXPECT_FALSE(store->deleteProject(org, created.id));
   EXPECT_FALSE(store->updateProject(org, created.id, {}));
   EXPECT_EQ(errorStatus([&] { store->listAssets(org, created.id, {}); }), 404);
-  EXPECT_EQ(queryInt(dbPath(), "SELECT COUNT(*) FROM assets WHERE deleted = 0 AND project_id = '" +
+  EXPECT_EQ(queryInt(dbPath(), "SELECT COUNT(*) FROM assets WHERE NOT deleted AND project_id = '" +
                                    created.id + "'"),
             0);
-  EXPECT_EQ(queryInt(dbPath(), "SELECT COUNT(*) FROM tasks WHERE deleted = 0 AND project_id = '" +
+  EXPECT_EQ(queryInt(dbPath(), "SELECT COUNT(*) FROM tasks WHERE NOT deleted AND project_id = '" +
                                    created.id + "'"),
             0);
 }
 
-TEST_F(StoreTest, ProjectsAreInvisibleToOtherOrganizations) {
+TEST_P(StoreTest, ProjectsAreInvisibleToOtherOrganizations) {
   EXPECT_FALSE(store->getProject(otherOrg, project));
   EXPECT_FALSE(store->updateProject(otherOrg, project, {.name = "hijack"}));
   EXPECT_FALSE(store->deleteProject(otherOrg, project));
@@ -179,7 +182,7 @@ TEST_F(StoreTest, ProjectsAreInvisibleToOtherOrganizations) {
   EXPECT_EQ(store->getProject(org, project)->name, "p");
 }
 
-TEST_F(StoreTest, ListProjectsNewestFirstWithTotal) {
+TEST_P(StoreTest, ListProjectsNewestFirstWithTotal) {
   std::vector<std::string> ids = {project};
   for (int i = 0; i < 4; ++i)
     ids.push_back(store->createProject(org, {.name = "p" + std::to_string(i)}).id);
@@ -208,7 +211,7 @@ std::vector<std::string> batchNames(const core::Project& p) {
   return names;
 }
 
-TEST_F(StoreTest, ReplaceBatchesCreatesRenamesAndRemoves) {
+TEST_P(StoreTest, ReplaceBatchesCreatesRenamesAndRemoves) {
   auto first = store->replaceBatches(org, project, {{std::nullopt, "a"}, {std::nullopt, "b"}});
   ASSERT_TRUE(first);
   ASSERT_EQ(first->batches.size(), 2u);
@@ -234,7 +237,7 @@ TEST_F(StoreTest, ReplaceBatchesCreatesRenamesAndRemoves) {
   EXPECT_EQ(batchNames(*store->getProject(org, project)), Ids({"b2", "c", "d"}));
 }
 
-TEST_F(StoreTest, ReplaceBatchesRejectsForeignIdsAndChangesNothing) {
+TEST_P(StoreTest, ReplaceBatchesRejectsForeignIdsAndChangesNothing) {
   auto other = store->createProject(org, {.name = "other"});
   auto foreign = store->replaceBatches(org, other.id, {{std::nullopt, "theirs"}})->batches[0].id;
   auto mine = store->replaceBatches(org, project, {{std::nullopt, "mine"}})->batches[0];
@@ -254,7 +257,7 @@ TEST_F(StoreTest, ReplaceBatchesRejectsForeignIdsAndChangesNothing) {
 
 // --- import ---
 
-TEST_F(StoreTest, ImportStoresEveryFieldAndALabelTask) {
+TEST_P(StoreTest, ImportStoresEveryFieldAndALabelTask) {
   core::NewAsset a = newAsset("img.jpg");
   a.datasetJson = R"(["u1","u2"])";
   a.overlayJson = R"([{"x":1}])";
@@ -316,7 +319,7 @@ TEST_F(StoreTest, ImportStoresEveryFieldAndALabelTask) {
   EXPECT_EQ(store->getProject(org, project)->assetCount, 2);
 }
 
-TEST_F(StoreTest, ImportCreatesEachNewBatchNameOnce) {
+TEST_P(StoreTest, ImportCreatesEachNewBatchNameOnce) {
   auto existing = store->replaceBatches(org, project, {{std::nullopt, "old"}})->batches[0].id;
   core::ImportRequest request;
   request.commonBatchRefs = {"common", "common"};
@@ -332,7 +335,7 @@ TEST_F(StoreTest, ImportCreatesEachNewBatchNameOnce) {
     EXPECT_EQ(store->getAsset(org, ids[i])->batches, Ids({common, created}));
 }
 
-TEST_F(StoreTest, ImportIsAllOrNothing) {
+TEST_P(StoreTest, ImportIsAllOrNothing) {
   auto other = store->createProject(org, {.name = "other"});
   auto foreignBatch = store->replaceBatches(org, other.id, {{std::nullopt, "x"}})->batches[0].id;
   importN(project, 2);
@@ -358,13 +361,13 @@ TEST_F(StoreTest, ImportIsAllOrNothing) {
   EXPECT_EQ(queryInt(dbPath(), "SELECT COUNT(*) FROM assets"), 2);
 }
 
-TEST_F(StoreTest, ImportIntoMissingProjectIs404) {
+TEST_P(StoreTest, ImportIntoMissingProjectIs404) {
   core::ImportRequest request;
   request.assets.push_back(newAsset("a"));
   EXPECT_EQ(errorStatus([&] { store->importAssets(org, core::newObjectId(), request); }), 404);
 }
 
-TEST_F(StoreTest, EmptyImportWritesNoAssets) {
+TEST_P(StoreTest, EmptyImportWritesNoAssets) {
   auto result = store->importAssets(org, project, {});
   EXPECT_EQ(result.assetsCreated, 0);
   EXPECT_TRUE(result.assetIds.empty());
@@ -373,7 +376,7 @@ TEST_F(StoreTest, EmptyImportWritesNoAssets) {
 
 // --- update ---
 
-TEST_F(StoreTest, UpdateAssetReplacesGivenFields) {
+TEST_P(StoreTest, UpdateAssetReplacesGivenFields) {
   core::NewAsset a = newAsset("before");
   a.contextDataJson = R"({"c":1})";
   a.overlayJson = "[1]";
@@ -408,7 +411,7 @@ TEST_F(StoreTest, UpdateAssetReplacesGivenFields) {
 
 // --- delete ---
 
-TEST_F(StoreTest, DeleteCountsDeletedAndFailed) {
+TEST_P(StoreTest, DeleteCountsDeletedAndFailed) {
   auto ids = importN(project, 4);
   auto other = store->createProject(org, {.name = "other"});
   auto foreign = importN(other.id, 1);
@@ -433,7 +436,7 @@ TEST_F(StoreTest, DeleteCountsDeletedAndFailed) {
 
 // --- assignBatches ---
 
-TEST_F(StoreTest, AssignBatchesAddModeCountsOnlyChangedAssets) {
+TEST_P(StoreTest, AssignBatchesAddModeCountsOnlyChangedAssets) {
   auto ids = importN(project, 3);
   auto first = store->assignBatches(org, {.assetIds = {ids[0]}, .batchRefs = {"b1"}});
   EXPECT_EQ(first.modifiedCount, 1);
@@ -453,7 +456,7 @@ TEST_F(StoreTest, AssignBatchesAddModeCountsOnlyChangedAssets) {
   EXPECT_EQ(store->getAsset(org, ids[1])->batches, Ids({b1, b2}));
 }
 
-TEST_F(StoreTest, AssignBatchesReplaceMode) {
+TEST_P(StoreTest, AssignBatchesReplaceMode) {
   auto ids = importN(project, 3);
   auto b =
       store->replaceBatches(org, project, {{std::nullopt, "b1"}, {std::nullopt, "b2"}})->batches;
@@ -471,7 +474,7 @@ TEST_F(StoreTest, AssignBatchesReplaceMode) {
   EXPECT_TRUE(store->getAsset(org, ids[0])->batches.empty());
 }
 
-TEST_F(StoreTest, AssignBatchesRejectsMixedMissingAndForeignAssets) {
+TEST_P(StoreTest, AssignBatchesRejectsMixedMissingAndForeignAssets) {
   auto ids = importN(project, 2);
   auto other = store->createProject(org, {.name = "other"});
   auto otherIds = importN(other.id, 1);

@@ -1,0 +1,35 @@
+#include "app/builtin_objects.hpp"
+
+#include <filesystem>
+
+#include "app/object_credentials.hpp"
+#include "blob/object_endpoint.hpp"
+
+namespace assetd::app {
+
+BuiltinObjectStore startBuiltinObjectStore(const ServeConfig& config, const std::string& bucket,
+                                           const std::string& publicUrl, http::Server& server) {
+  ObjectCredentials credentials = effectiveObjectCredentials(config.dataDir, config.s3AccessKey,
+                                                             config.s3SecretKey, config.s3Region);
+  credentials.endpoint = publicUrl;
+  credentials.bucket = bucket;
+  recordObjectEndpoint(config.dataDir, credentials);
+
+  BuiltinObjectStore out;
+  out.store = std::make_unique<blob::LocalBlobStore>(
+      (std::filesystem::path(config.dataDir) / "objects").string(), bucket, publicUrl);
+  out.access.publicUrl = publicUrl;
+  out.access.bucket = bucket;
+  out.access.region = credentials.region;
+  out.access.accessKeyId = credentials.accessKeyId;
+  out.access.secretAccessKey = credentials.secretAccessKey;
+
+  blob::ObjectEndpointConfig endpoint;
+  endpoint.credentials = {credentials.accessKeyId, credentials.secretAccessKey, ""};
+  endpoint.region = credentials.region;
+  endpoint.publicUrl = publicUrl;
+  server.setStreamRoute(blob::objectEndpoint(*out.store, std::move(endpoint)));
+  return out;
+}
+
+}  // namespace assetd::app

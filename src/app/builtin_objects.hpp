@@ -1,0 +1,24 @@
+#pragma once
+// The embedded object store and its S3-compatible endpoint, as `serve` starts them.
+#include <memory>
+#include <string>
+
+#include "api/routes.hpp"
+#include "app/config.hpp"
+#include "blob/local_blob_store.hpp"
+#include "http/server.hpp"
+
+namespace assetd::app {
+
+struct BuiltinObjectStore {
+  std::unique_ptr<blob::LocalBlobStore> store;
+  api::ObjectStoreAccess access;  // what getUploadUrl and getSignedUrl sign with
+};
+
+// Opens <data>/objects, settles the endpoint's key pair (recorded or overridden), records the
+// announced endpoint for `assetd admin s3-credentials`, and serves the S3 endpoint on every
+// path outside /v2. Call before server.run().
+BuiltinObjectStore startBuiltinObjectStore(const ServeConfig& config, const std::string& bucket,
+                                           const std::string& publicUrl, http::Server& server);
+
+}  // namespace assetd::app

@@ -1,0 +1,18 @@
+#pragma once
+// The `serve` settings of background copies (uploadLocal), from --copy-* flags or
+// ASSETD_COPY_* environment variables.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace assetd::app {
+
+struct CopyConfig {
+  int workers = 4;
+  int maxAttempts = 5;
+  std::uint64_t maxBytes = 5ull << 30;
+  int timeoutSeconds = 3600;       // one copy, redirects included
+  std::vector<std::string> allow;  // CIDRs a copy may reach although they are not public
+};
+
+}  // namespace assetd::app

@@ -1,0 +1,105 @@
+#pragma once
+// The embedded object store: objects as files under <root>/<bucket>/<key>, their ETag and
+// content type in a sidecar tree <root>/.meta/<bucket>/<key> (outside the bucket, so no key can
+// collide with it), uploads in progress under <root>/.tmp and multipart parts under
+// <root>/.uploads/<uploadId>/. Beside the BlobStore interface it offers what the built-in S3
+// endpoint needs: consistent open-for-read, listing and multipart uploads.
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "blob/blob_store.hpp"
+#include "blob/local_files.hpp"
+
+namespace assetd::blob {
+
+class LocalBlobStore final : public BlobStore {
+ public:
+  // Creates the directories; removes temp files a previous run left behind.
+  LocalBlobStore(const std::string& root, std::string bucket, std::string publicUrl);
+
+  const std::string& bucket() const override { return bucket_; }
+  ObjectInfo putStream(const std::string& key, const ReadFn& read,
+                       std::optional<std::uint64_t> expectedSize,
+                       const std::string& contentType) override;
+  std::optional<ObjectInfo> head(const std::string& key) override;
+  bool read(const std::string& key, std::uint64_t offset, std::uint64_t length,
+            const WriteFn& write) override;
+  void put(const std::string& key, std::string_view bytes) override;
+  std::optional<std::string> get(const std::string& key) override;
+  bool remove(const std::string& key) override;
+  std::string urlFor(const std::string& key) const override;
+
+  // An object's metadata and an open handle on the very bytes it describes, so that a GET
+  // racing an overwrite still answers one consistent version.
+  struct OpenObject {
+    ObjectInfo info;
+    files::ReadOnlyFile file;
+  };
+  std::optional<OpenObject> open(const std::string& key);
+
+  struct Listed {
+    std::string key;  // an object's key, or a common prefix (ends with the delimiter)
+    bool commonPrefix = false;
+    ObjectInfo info;  // objects only
+  };
+  // Objects whose key starts with `prefix` and sorts after `startAfter`, in byte order of key,
+  // until `visit` returns false. With a delimiter, keys that contain it after the prefix are
+  // rolled up: their common prefix (up to and including the delimiter) is visited once instead,
+  // unless it sorts at or before `startAfter`.
+  void list(const std::string& prefix, const std::string& delimiter, const std::string& startAfter,
+            const std::function<bool(const Listed&)>& visit);
+
+  // ---- Multipart uploads (errors are S3Error with S3's codes) ----
+  std::string createUpload(const std::string& key, const std::string& contentType);
+  // Stores one part (1..10000), replacing an earlier one of the same number; returns its ETag.
+  std::string uploadPart(const std::string& uploadId, const std::string& key, int partNumber,
+                         const ReadFn& read, std::optional<std::uint64_t> expectedSize);
+  struct CompletedPart {
+    int number = 0;
+    std::string etag;
+  };
+  // Concatenates the named parts into the object atomically; ETag "<md5 of part md5s>-<n>".
+  ObjectInfo completeUpload(const std::string& uploadId, const std::string& key,
+                            const std::vector<CompletedPart>& parts);
+  // false if there was no such upload.
+  bool abortUpload(const std::string& uploadId, const std::string& key);
+
+  // Uploads S3 accepts parts below this size only as the last part.
+  static constexpr std::uint64_t kMinPartSize = 5u << 20;
+
+ private:
+  std::filesystem::path objectPath(const std::string& key) const;
+  std::filesystem::path metaPath(const std::string& key) const;
+  std::mutex& lockFor(const std::string& key);
+  // Moves a finished temp file into place and records its metadata, under the key's lock.
+  ObjectInfo commit(files::TempFile& temp, const std::string& key, std::uint64_t size,
+                    const std::string& etag, const std::string& contentType);
+  std::filesystem::path uploadDir(const std::string& uploadId, const std::string& key) const;
+
+  std::filesystem::path root_;
+  std::filesystem::path bucketDir_;
+  std::filesystem::path metaDir_;
+  std::filesystem::path tempDir_;
+  std::filesystem::path uploadsDir_;
+  std::string bucket_;
+  std::string publicUrl_;
+  std::array<std::mutex, 64> keyLocks_;
+};
+
+// Checks a key the local store can hold as a file path: 1..1024 bytes, no NUL or control
+// characters, no empty, "." or ".." segments, no segment over 255 bytes, no leading or
+// trailing '/'. Throws S3Error 400
+// (InvalidArgument / KeyTooLongError).
+void checkObjectKey(std::string_view key);
+
+// "\"<hex>\"".
+std::string quotedHexEtag(std::string_view rawDigest);
+
+}  // namespace assetd::blob

@@ -1,0 +1,175 @@
+#include "blob/local_files.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <utility>
+
+#include "blob/stream_digest.hpp"
+#include "core/error.hpp"
+#include "core/ids.hpp"
+
+namespace assetd::blob::files {
+namespace {
+
+[[noreturn]] void fail(const std::string& what) {
+  throw core::ApiError::internal(what + ": " + std::strerror(errno));
+}
+
+[[noreturn]] void conflict() {
+  throw core::ApiError::conflict("object key conflicts with an existing key");
+}
+
+// Creates the parents of `target`; a regular file in the way means a key conflict.
+void makeParents(const fs::path& target) {
+  std::error_code ec;
+  fs::create_directories(target.parent_path(), ec);
+  if (!ec) return;
+  if (ec == std::errc::not_a_directory || ec == std::errc::file_exists) conflict();
+  throw core::ApiError::internal("cannot create object directory: " + ec.message());
+}
+
+}  // namespace
+
+void writeAll(int fd, const char* data, std::size_t n) {
+  while (n > 0) {
+    ssize_t written = ::write(fd, data, n);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      fail("object write failed");
+    }
+    data += written;
+    n -= static_cast<std::size_t>(written);
+  }
+}
+
+void fsyncDirectory(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) fail("cannot open directory for fsync");
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) fail("directory fsync failed");
+}
+
+TempFile::TempFile(const fs::path& dir) : path_(dir / ("upload-" + core::randomHex(12))) {
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd_ < 0) fail("object create failed");
+}
+
+TempFile::~TempFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!path_.empty()) ::unlink(path_.c_str());
+}
+
+std::uint64_t TempFile::commitAs(const fs::path& target, bool durable) {
+  if (durable && ::fsync(fd_) != 0) fail("object fsync failed");
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) fail("object stat failed");
+  ::close(fd_);
+  fd_ = -1;
+  // A concurrent delete may prune the freshly made parent before the rename; make it again.
+  for (int attempt = 0;; ++attempt) {
+    makeParents(target);
+    if (::rename(path_.c_str(), target.c_str()) == 0) break;
+    if (errno == EISDIR || errno == ENOTDIR || errno == ENOTEMPTY || errno == EEXIST) conflict();
+    if (errno != ENOENT || attempt == 4) fail("object rename failed");
+  }
+  path_.clear();
+  if (durable) fsyncDirectory(target.parent_path());
+  return static_cast<std::uint64_t>(st.st_ino);
+}
+
+Streamed copyInto(TempFile& file, const ReadFn& read, std::optional<std::uint64_t> expectedSize) {
+  auto buffer = std::make_unique<char[]>(kBufferSize);
+  StreamDigest digest(StreamDigest::Kind::Md5);
+  Streamed out;
+  for (;;) {
+    std::size_t want = kBufferSize;
+    if (expectedSize && *expectedSize - out.size < want)
+      want = static_cast<std::size_t>(*expectedSize - out.size);
+    if (want == 0) {
+      // Exactly the expected size so far: the stream must end here.
+      char extra = 0;
+      if (read(&extra, 1) != 0)
+        throw core::ApiError::badRequest("", "body is longer than its declared size");
+      break;
+    }
+    std::size_t n = read(buffer.get(), want);
+    if (n == 0) break;
+    digest.update(buffer.get(), n);
+    file.write(buffer.get(), n);
+    out.size += n;
+  }
+  if (expectedSize && out.size != *expectedSize)
+    throw core::ApiError::badRequest("", "body is shorter than its declared size");
+  out.md5 = digest.finish();
+  return out;
+}
+
+std::optional<ReadOnlyFile> ReadOnlyFile::open(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR || errno == EISDIR) return std::nullopt;
+    fail("object open failed");
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  ReadOnlyFile file;
+  file.fd_ = fd;
+  file.size_ = static_cast<std::uint64_t>(st.st_size);
+  file.inode_ = static_cast<std::uint64_t>(st.st_ino);
+  file.modifiedMillis_ =
+      static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
+  file.identity_ = std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
+                   std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+  return file;
+}
+
+ReadOnlyFile::~ReadOnlyFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+ReadOnlyFile::ReadOnlyFile(ReadOnlyFile&& other) noexcept
+    : fd_(other.fd_),
+      size_(other.size_),
+      inode_(other.inode_),
+      modifiedMillis_(other.modifiedMillis_),
+      identity_(std::move(other.identity_)) {
+  other.fd_ = -1;
+}
+
+ReadOnlyFile& ReadOnlyFile::operator=(ReadOnlyFile&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+    size_ = other.size_;
+    inode_ = other.inode_;
+    modifiedMillis_ = other.modifiedMillis_;
+    identity_ = std::move(other.identity_);
+  }
+  return *this;
+}
+
+std::size_t ReadOnlyFile::readAt(std::uint64_t offset, char* buffer, std::size_t n) const {
+  for (;;) {
+    ssize_t got = ::pread(fd_, buffer, n, static_cast<off_t>(offset));
+    if (got >= 0) return static_cast<std::size_t>(got);
+    if (errno != EINTR) fail("object read failed");
+  }
+}
+
+void pruneEmptyDirectories(fs::path dir, const fs::path& stop) {
+  while (!dir.empty() && dir != stop && dir.string().size() > stop.string().size()) {
+    if (::rmdir(dir.c_str()) != 0) return;  // not empty, or already gone
+    dir = dir.parent_path();
+  }
+}
+
+}  // namespace assetd::blob::files

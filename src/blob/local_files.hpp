@@ -1,0 +1,83 @@
+#pragma once
+// File primitives of the local object store: temp files that vanish unless committed, atomic
+// rename into place with the fsyncs that make it durable, and pruning of emptied directories.
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "blob/blob_store.hpp"
+
+namespace assetd::blob::files {
+
+namespace fs = std::filesystem;
+
+// Bodies move through buffers of this size; nothing larger is ever held.
+inline constexpr std::size_t kBufferSize = std::size_t{1} << 20;
+
+void writeAll(int fd, const char* data, std::size_t n);
+void fsyncDirectory(const fs::path& dir);
+
+// A file created in `dir` under a random name; closed and unlinked on destruction unless
+// commitAs() moved it into place.
+class TempFile {
+ public:
+  explicit TempFile(const fs::path& dir);
+  ~TempFile();
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+
+  void write(const char* data, std::size_t n) { writeAll(fd_, data, n); }
+  void write(std::string_view data) { writeAll(fd_, data.data(), data.size()); }
+  // fsync, close, rename to `target` (creating its parent directories), fsync the parent.
+  // Returns the inode the file has at its new name. Throws core::ApiError 409 when `target` or
+  // one of its parents is taken by the other kind of entry (a key "a" beside a key "a/b").
+  // Without `durable` both fsyncs are skipped (for files that can be rebuilt after a crash).
+  std::uint64_t commitAs(const fs::path& target, bool durable = true);
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+  int fd_ = -1;
+};
+
+struct Streamed {
+  std::uint64_t size = 0;
+  std::string md5;  // raw 16 bytes
+};
+// Pulls `read` to its end into `file`, hashing as it goes. With `expectedSize`, a stream that
+// ends early or runs long throws core::ApiError 400.
+Streamed copyInto(TempFile& file, const ReadFn& read, std::optional<std::uint64_t> expectedSize);
+
+// A regular file opened for reading; nullopt from open() if there is none at `path`.
+class ReadOnlyFile {
+ public:
+  static std::optional<ReadOnlyFile> open(const fs::path& path);
+  ~ReadOnlyFile();
+  ReadOnlyFile(ReadOnlyFile&& other) noexcept;
+  ReadOnlyFile& operator=(ReadOnlyFile&& other) noexcept;
+
+  std::uint64_t size() const { return size_; }
+  std::uint64_t inode() const { return inode_; }
+  // Inode, size and modification time in nanoseconds: names one version of the file.
+  const std::string& identity() const { return identity_; }
+  std::int64_t modifiedMillis() const { return modifiedMillis_; }
+  // Up to n bytes at `offset`; 0 at the end.
+  std::size_t readAt(std::uint64_t offset, char* buffer, std::size_t n) const;
+  int descriptor() const { return fd_; }
+
+ private:
+  ReadOnlyFile() = default;
+  int fd_ = -1;
+  std::uint64_t size_ = 0;
+  std::uint64_t inode_ = 0;
+  std::int64_t modifiedMillis_ = 0;
+  std::string identity_;
+};
+
+// Removes `dir` and its parents while they are empty, stopping below `stop`.
+void pruneEmptyDirectories(fs::path dir, const fs::path& stop);
+
+}  // namespace assetd::blob::files

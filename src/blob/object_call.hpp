@@ -1,0 +1,77 @@
+#pragma once
+// Internal to the object endpoint: one S3 request being served, with the helpers its handlers
+// share (query access, response sending with CORS and request-id headers, the checked body).
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "blob/local_blob_store.hpp"
+#include "blob/object_endpoint.hpp"
+#include "blob/payload_reader.hpp"
+#include "blob/url_codec.hpp"
+
+namespace assetd::blob {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+class S3Call {
+ public:
+  S3Call(http::StreamExchange& exchange, LocalBlobStore& store, const ObjectEndpointConfig& config);
+
+  http::StreamExchange& exchange;
+  const http::Request& request;
+  LocalBlobStore& store;
+  const ObjectEndpointConfig& config;
+  std::string requestId;
+  QueryParams query;
+  std::string bucket;  // decoded; empty for "/"
+  std::string key;     // decoded; empty for bucket requests
+  sigv4::VerifyResult auth;
+
+  bool has(std::string_view name) const;
+  std::optional<std::string> param(std::string_view name) const;
+  // The resource errors name: "/bucket/key".
+  std::string resource() const;
+
+  // CORS and request-id headers, then `extra`.
+  HeaderList headers(HeaderList extra = {}) const;
+  void sendEmpty(int status, HeaderList extra = {});
+  void sendXml(int status, const std::string& xml, HeaderList extra = {});
+  // S3's XML error; a HEAD gets the headers only. Drains a small unread body first so the
+  // client sees the answer instead of a reset connection.
+  void sendError(int status, std::string_view code, std::string_view message);
+
+  // The body with its integrity checks (see PayloadReader).
+  PayloadReader payload();
+  // A small body (XML requests) read whole; EntityTooLarge past `limit`.
+  std::string smallBody(std::size_t limit);
+  // Whether reading the body failed because the client went away or stalled.
+  bool bodyBroken() const { return bodyBroken_; }
+
+ private:
+  std::size_t readRaw(char* buffer, std::size_t n);
+  void drainSmallBody();
+
+  bool readStarted_ = false;
+  bool bodyBroken_ = false;
+};
+
+// Handlers (object_handlers.cpp, object_bucket.cpp, object_multipart.cpp).
+void putObject(S3Call& call);
+void copyObject(S3Call& call);
+void getObject(S3Call& call, bool headOnly);
+void deleteObject(S3Call& call);
+
+void listBuckets(S3Call& call);
+void headBucket(S3Call& call);
+void bucketLocation(S3Call& call);
+void listObjects(S3Call& call);
+void deleteObjects(S3Call& call);
+
+void createMultipartUpload(S3Call& call);
+void uploadPart(S3Call& call);
+void completeMultipartUpload(S3Call& call);
+void abortMultipartUpload(S3Call& call);
+
+}  // namespace assetd::blob

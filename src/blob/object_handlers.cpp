@@ -1,0 +1,152 @@
+// Object requests of the built-in S3 endpoint: PutObject, CopyObject, GetObject/HeadObject and
+// DeleteObject. Bodies move in fixed buffers between the socket and the local store.
+#include <memory>
+
+#include "blob/byte_range.hpp"
+#include "blob/object_call.hpp"
+#include "blob/s3_error.hpp"
+#include "blob/s3_xml.hpp"
+
+namespace assetd::blob {
+namespace {
+
+S3Error noSuchKey() {
+  return S3Error(404, "NoSuchKey", "The specified key does not exist.");
+}
+
+S3Error tooLarge() {
+  return S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size");
+}
+
+std::string contentTypeOf(const ObjectInfo& info) {
+  return info.contentType.empty() ? "binary/octet-stream" : info.contentType;
+}
+
+// A reader over an open file, for copies.
+ReadFn fileReader(const files::ReadOnlyFile& file) {
+  auto offset = std::make_shared<std::uint64_t>(0);
+  return [&file, offset](char* buffer, std::size_t n) {
+    std::size_t got = file.readAt(*offset, buffer, n);
+    *offset += got;
+    return got;
+  };
+}
+
+bool etagMatches(std::string_view condition, const std::string& etag) {
+  // A comma-separated list of (possibly weak) entity tags, or "*".
+  std::size_t start = 0;
+  while (start <= condition.size()) {
+    std::size_t end = condition.find(',', start);
+    if (end == std::string_view::npos) end = condition.size();
+    std::string_view tag = condition.substr(start, end - start);
+    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == "*" || tag == etag || (tag.size() + 2 == etag.size() && etag.find(tag) == 1))
+      return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+void putObject(S3Call& call) {
+  PayloadReader body = call.payload();
+  std::optional<std::uint64_t> size = body.declaredSize();
+  if (size && *size > call.config.maxObjectBytes) throw tooLarge();
+  std::uint64_t received = 0;
+  ReadFn read = [&](char* buffer, std::size_t n) {
+    std::size_t got = body.read(buffer, n);
+    received += got;
+    if (received > call.config.maxObjectBytes) throw tooLarge();
+    return got;
+  };
+  ObjectInfo info =
+      call.store.putStream(call.key, read, size, std::string(call.request.header("content-type")));
+  HeaderList extra = {{"ETag", info.etag}};
+  for (auto& header : body.checksumHeaders()) extra.push_back(std::move(header));
+  call.sendEmpty(200, std::move(extra));
+}
+
+void copyObject(S3Call& call) {
+  std::string source = percentDecode(call.request.header("x-amz-copy-source"));
+  if (std::size_t version = source.find("?versionId="); version != std::string::npos)
+    source.resize(version);
+  if (!source.empty() && source.front() == '/') source.erase(0, 1);
+  std::size_t slash = source.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == source.size())
+    throw S3Error(400, "InvalidArgument", "Copy Source must mention the source bucket and key");
+  if (source.substr(0, slash) != call.store.bucket())
+    throw S3Error(404, "NoSuchBucket", "The specified bucket does not exist");
+  std::string sourceKey = source.substr(slash + 1);
+  checkObjectKey(sourceKey);
+  bool replace = call.request.header("x-amz-metadata-directive") == "REPLACE";
+  if (sourceKey == call.key && !replace)
+    throw S3Error(400, "InvalidRequest",
+                  "This copy request is illegal because it is trying to copy an object to itself "
+                  "without changing the object's metadata, storage class, website redirect "
+                  "location or encryption attributes.");
+  auto object = call.store.open(sourceKey);
+  if (!object) throw noSuchKey();
+  std::string contentType =
+      replace ? std::string(call.request.header("content-type")) : object->info.contentType;
+  ObjectInfo info =
+      call.store.putStream(call.key, fileReader(object->file), object->info.size, contentType);
+  call.sendXml(200, s3xml::copyObject(info.etag, info.lastModifiedMillis));
+}
+
+void getObject(S3Call& call, bool headOnly) {
+  auto object = call.store.open(call.key);
+  if (!object) throw noSuchKey();
+  const ObjectInfo& info = object->info;
+  HeaderList extra = {{"ETag", info.etag},
+                      {"Last-Modified", s3xml::httpDate(info.lastModifiedMillis)},
+                      {"Accept-Ranges", "bytes"}};
+
+  std::string_view ifMatch = call.request.header("if-match");
+  if (!ifMatch.empty() && !etagMatches(ifMatch, info.etag))
+    throw S3Error(412, "PreconditionFailed",
+                  "At least one of the pre-conditions you specified did not hold");
+  std::string_view ifNoneMatch = call.request.header("if-none-match");
+  if (!ifNoneMatch.empty() && etagMatches(ifNoneMatch, info.etag)) {
+    call.exchange.sendHead(304, call.headers(std::move(extra)), std::nullopt, true);
+    call.exchange.finish();
+    return;
+  }
+
+  // Presigned GETs may override what the response says about the object.
+  std::string contentType = call.param("response-content-type").value_or(contentTypeOf(info));
+  extra.emplace_back("Content-Type", contentType);
+  for (auto [param, header] : {std::pair{"response-content-disposition", "Content-Disposition"},
+                               {"response-content-encoding", "Content-Encoding"},
+                               {"response-content-language", "Content-Language"},
+                               {"response-cache-control", "Cache-Control"},
+                               {"response-expires", "Expires"}})
+    if (auto value = call.param(param)) extra.emplace_back(header, *value);
+
+  ResolvedRange range = resolveRange(call.request.header("range"), info.size);
+  if (range.kind == ResolvedRange::Kind::Unsatisfiable)
+    throw S3Error(416, "InvalidRange", "The requested range is not satisfiable");
+  std::uint64_t first = 0;
+  std::uint64_t length = info.size;
+  int status = 200;
+  if (range.kind == ResolvedRange::Kind::Partial) {
+    status = 206;
+    first = range.first;
+    length = range.length();
+    extra.emplace_back("Content-Range", "bytes " + std::to_string(range.first) + "-" +
+                                            std::to_string(range.last) + "/" +
+                                            std::to_string(info.size));
+  }
+  call.exchange.sendHead(status, call.headers(std::move(extra)), length, headOnly);
+  if (!headOnly) call.exchange.sendFile(object->file.descriptor(), first, length);
+  call.exchange.finish();
+}
+
+void deleteObject(S3Call& call) {
+  call.store.remove(call.key);  // deleting a missing key succeeds, as in S3
+  call.sendEmpty(204);
+}
+
+}  // namespace assetd::blob

@@ -1,0 +1,79 @@
+#include <algorithm>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/time.hpp"
+#include "store/postgres/migrations.hpp"
+
+namespace assetd::store::postgres {
+namespace {
+
+// The advisory lock key of schema changes ("assetd" and 1).
+constexpr const char* kMigrationLock = "SELECT pg_advisory_lock(7021797357466369)";
+constexpr const char* kMigrationUnlock = "SELECT pg_advisory_unlock(7021797357466369)";
+
+void createVersionTable(Connection& conn) {
+  conn.script(
+      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+      " version integer PRIMARY KEY,"
+      " name text NOT NULL,"
+      " applied_at bigint NOT NULL)");
+}
+
+// Holds the migration lock for its lifetime (session level: released by the server too if
+// the connection dies).
+class MigrationLock {
+ public:
+  explicit MigrationLock(Connection& conn) : conn_(conn) { conn_.exec(kMigrationLock); }
+  ~MigrationLock() {
+    try {
+      if (conn_.healthy()) conn_.exec(kMigrationUnlock);
+    } catch (...) {  // the session ends with the connection anyway
+    }
+  }
+  MigrationLock(const MigrationLock&) = delete;
+  MigrationLock& operator=(const MigrationLock&) = delete;
+
+ private:
+  Connection& conn_;
+};
+
+void applyOne(Connection& conn, const Migration& m) {
+  conn.script("BEGIN");
+  try {
+    conn.script(m.sql);
+    conn.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+              Params().integer(m.version).text(m.name).integer(core::nowMillis()));
+    conn.script("COMMIT");
+  } catch (...) {
+    if (conn.healthy()) conn.script("ROLLBACK");
+    throw;
+  }
+}
+
+}  // namespace
+
+int schemaVersion(Connection& conn) {
+  createVersionTable(conn);
+  return static_cast<int>(
+      conn.exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").integer(0, 0));
+}
+
+void applyMigrations(Connection& conn, const std::vector<Migration>& all) {
+  int newest = 0;
+  for (const auto& m : all) newest = std::max(newest, m.version);
+  try {
+    MigrationLock lock(conn);
+    int current = schemaVersion(conn);
+    if (current > newest)
+      throw core::ApiError::internal("database schema version " + std::to_string(current) +
+                                     " is newer than this binary supports (" +
+                                     std::to_string(newest) + "); upgrade assetd");
+    for (const auto& m : all)
+      if (m.version > current) applyOne(conn, m);
+  } catch (const PgError& e) {
+    throw core::ApiError::internal(std::string("database migration failed: ") + e.what());
+  }
+}
+
+}  // namespace assetd::store::postgres

@@ -1,0 +1,122 @@
+#include "store/postgres/postgres_store.hpp"
+
+#include <algorithm>
+
+#include "core/ids.hpp"
+#include "core/time.hpp"
+#include "store/postgres/migrations.hpp"
+
+namespace assetd::store {
+
+std::unique_ptr<Store> openPostgresStore(const std::string& url, int poolSize) {
+  return std::make_unique<postgres::PostgresStore>(url,
+                                                   static_cast<std::size_t>(std::max(poolSize, 1)));
+}
+
+}  // namespace assetd::store
+
+namespace assetd::store::postgres {
+namespace detail {
+
+bool retryable(const PgError& e, bool commitSent) {
+  if (e.is("40001") || e.is("40P01")) return true;  // serialization failure, deadlock
+  return e.connectionLost() && !commitSent;
+}
+
+void begin(Connection& conn, bool readOnly) {
+  conn.script(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN");
+}
+
+void rollbackQuietly(Connection& conn) {
+  try {
+    if (conn.healthy()) conn.script("ROLLBACK");
+  } catch (...) {  // the connection is reset before its next use
+  }
+}
+
+void fail(const PgError& e) {
+  throw core::ApiError::internal(std::string("database error: ") + e.what());
+}
+
+}  // namespace detail
+
+namespace {
+
+ConnectionPool openPool(const std::string& url, std::size_t size) {
+  try {
+    Connection admin(url);
+    applyMigrations(admin, migrations());
+    return ConnectionPool(url, size);
+  } catch (const PgError& e) {
+    throw core::ApiError::internal(e.what());
+  }
+}
+
+}  // namespace
+
+PostgresStore::PostgresStore(const std::string& url, std::size_t poolSize)
+    : pool_(openPool(url, poolSize)) {}
+
+std::int64_t PostgresStore::writeClock() {
+  std::int64_t now = core::nowMillis();
+  std::int64_t last = lastWriteMillis_.load();
+  while (now > last && !lastWriteMillis_.compare_exchange_weak(last, now)) {
+  }
+  return std::max(now, last);
+}
+
+core::Organization PostgresStore::createOrganization(const std::string& name) {
+  core::Organization org{core::newObjectId(), name, writeClock()};
+  return run(Mode::Write, [&](Connection& conn) {
+    conn.exec("INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3)",
+              Params().text(org.id).text(org.name).integer(org.createdAt));
+    return org;
+  });
+}
+
+std::optional<core::Organization> PostgresStore::getOrganization(const std::string& id) {
+  return run(Mode::Single, [&](Connection& conn) -> std::optional<core::Organization> {
+    auto rows = conn.execPrepared("SELECT id, name, created_at FROM organizations WHERE id = $1",
+                                  Params().text(id));
+    if (rows.rows() == 0) return std::nullopt;
+    return core::Organization{rows.text(0, 0), rows.text(0, 1), rows.integer(0, 2)};
+  });
+}
+
+std::string PostgresStore::createApiKey(const std::string& organizationId, const std::string& name,
+                                        const std::string& keyHash) {
+  const std::string id = core::newObjectId();
+  const std::int64_t now = writeClock();
+  return run(Mode::Write, [&](Connection& conn) {
+    if (conn.exec("SELECT 1 FROM organizations WHERE id = $1", Params().text(organizationId))
+            .rows() == 0)
+      throw core::ApiError::notFound("organization " + organizationId);
+    auto inserted = conn.exec(
+        "INSERT INTO api_keys (id, organization_id, name, key_hash, created_at)"
+        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key_hash) DO NOTHING",
+        Params().text(id).text(organizationId).text(name).text(keyHash).integer(now));
+    if (inserted.affected() == 0)
+      throw core::ApiError::conflict("an api key with this hash already exists");
+    return id;
+  });
+}
+
+bool PostgresStore::revokeApiKey(const std::string& keyId) {
+  return run(Mode::Write, [&](Connection& conn) {
+    return conn.exec("UPDATE api_keys SET revoked = true WHERE id = $1 AND NOT revoked",
+                     Params().text(keyId))
+               .affected() > 0;
+  });
+}
+
+std::optional<core::ApiKeyInfo> PostgresStore::findApiKey(const std::string& keyHash) {
+  return run(Mode::Single, [&](Connection& conn) -> std::optional<core::ApiKeyInfo> {
+    auto rows = conn.execPrepared(
+        "SELECT id, organization_id, name FROM api_keys WHERE key_hash = $1 AND NOT revoked",
+        Params().text(keyHash));
+    if (rows.rows() == 0) return std::nullopt;
+    return core::ApiKeyInfo{rows.text(0, 0), rows.text(0, 1), rows.text(0, 2)};
+  });
+}
+
+}  // namespace assetd::store::postgres

@@ -1,0 +1,430 @@
+"""The built-in S3-compatible endpoint, black-box: presigned URLs (boto3's and an independent
+signer's), every refusal with S3's XML, ranges, CORS, an upload cut off mid-body, and real S3
+clients: awscli (multipart past 8 MiB), s3cmd and @aws-sdk/client-s3 (tests/node)."""
+
+import datetime
+import hashlib
+import hmac
+import json
+import os
+import socket
+import stat
+import subprocess
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
+
+import boto3
+import pytest
+import requests
+from botocore.auth import S3SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials
+
+pytestmark = pytest.mark.builtin_store
+
+REPO = Path(__file__).resolve().parents[2]
+NODE_TESTS = REPO / "tests" / "node"
+MIB = 1 << 20
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def creds(server):
+    return server.admin_json("s3-credentials")
+
+
+@pytest.fixture(scope="module")
+def s3(server, creds):
+    return boto3.client(
+        "s3",
+        endpoint_url=server.url,
+        aws_access_key_id=creds["accessKeyId"],
+        aws_secret_access_key=creds["secretAccessKey"],
+        region_name=creds["region"],
+        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
+    )
+
+
+def presign(method, url, access_key, secret, when=None, expires=600, region="us-east-1"):
+    """SigV4 query signing written from the AWS documentation, independent of the server's code and
+    of boto3, with a chosen signing time."""
+    when = when or datetime.datetime.now(datetime.timezone.utc)
+    parts = urlsplit(url)
+    amz_date = when.strftime("%Y%m%dT%H%M%SZ")
+    scope = f"{amz_date[:8]}/{region}/s3/aws4_request"
+    params = parse_qsl(parts.query, keep_blank_values=True) + [
+        ("X-Amz-Algorithm", "AWS4-HMAC-SHA256"),
+        ("X-Amz-Credential", f"{access_key}/{scope}"),
+        ("X-Amz-Date", amz_date),
+        ("X-Amz-Expires", str(expires)),
+        ("X-Amz-SignedHeaders", "host"),
+    ]
+    enc = lambda s: quote(s, safe="-_.~")  # noqa: E731
+    query = "&".join(f"{k}={v}" for k, v in sorted((enc(k), enc(v)) for k, v in params))
+    path = quote(unquote(parts.path), safe="/-_.~")
+    canonical = "\n".join([method, path, query, f"host:{parts.netloc}\n", "host", "UNSIGNED-PAYLOAD"])
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
+    key = ("AWS4" + secret).encode()
+    for piece in (amz_date[:8], region, "s3", "aws4_request"):
+        key = hmac.new(key, piece.encode(), hashlib.sha256).digest()
+    signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    return f"{parts.scheme}://{parts.netloc}{path}?{query}&X-Amz-Signature={signature}"
+
+
+def s3_error(resp, status, code):
+    """Asserts S3's XML error document with this status and code; returns its fields."""
+    assert resp.status_code == status, f"{resp.status_code}: {resp.text}"
+    assert resp.headers["Content-Type"] == "application/xml"
+    assert resp.headers["Access-Control-Allow-Origin"] == "*"
+    root = ET.fromstring(resp.content)
+    assert root.tag == "Error"
+    fields = {child.tag: child.text or "" for child in root}
+    assert fields["Code"] == code, resp.text
+    assert fields["RequestId"] == resp.headers["x-amz-request-id"]
+    assert set(fields) >= {"Code", "Message", "Resource", "RequestId"}
+    return fields
+
+
+def tmp_files(server):
+    """Files of uploads in progress (or left behind) in the data directory."""
+    objects = server.data_dir / "objects"
+    return [p for d in (".tmp", ".uploads") if (objects / d).exists() for p in (objects / d).rglob("*") if p.is_file()]
+
+
+def wait_for_no_tmp_files(server, limit_s=10):
+    deadline = time.monotonic() + limit_s
+    while tmp_files(server) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return tmp_files(server)
+
+
+def client_env(creds, home):
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "AWS_ACCESS_KEY_ID": creds["accessKeyId"],
+        "AWS_SECRET_ACCESS_KEY": creds["secretAccessKey"],
+        "AWS_DEFAULT_REGION": creds["region"],
+        "AWS_CONFIG_FILE": str(home / "aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(home / "aws-credentials"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+
+
+def run(cmd, env, timeout=180):
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, f"{cmd} exited {done.returncode}\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+# --- credentials --------------------------------------------------------------------------------
+
+
+def test_admin_prints_the_endpoint_and_a_private_key_pair(server, creds):
+    assert set(creds) == {"accessKeyId", "secretAccessKey", "region", "endpoint", "bucket"}
+    assert creds["endpoint"] == server.url
+    assert creds["bucket"] == "assetd" and creds["region"] == "us-east-1"
+    assert len(creds["accessKeyId"]) >= 16 and len(creds["secretAccessKey"]) >= 32
+    mode = stat.S_IMODE((server.data_dir / "s3-credentials.json").stat().st_mode)
+    assert mode == 0o600
+
+
+def test_the_key_pair_survives_a_restart_and_flags_override_it(server_factory):
+    s = server_factory.new()
+    first = s.admin_json("s3-credentials")
+    s.stop()
+    s.start()
+    assert s.admin_json("s3-credentials")["secretAccessKey"] == first["secretAccessKey"]
+    s.stop()
+
+    override = server_factory.new(extra_args=["--s3-access-key", "AKIDSHAREDNODES0001", "--s3-secret-key", "shared-secret-of-the-cluster"])
+    url = f"{override.url}/assetd/k"
+    assert requests.put(presign("PUT", url, "AKIDSHAREDNODES0001", "shared-secret-of-the-cluster"), data=b"x").status_code == 200
+    own = override.admin_json("s3-credentials")
+    s3_error(requests.put(presign("PUT", url, own["accessKeyId"], own["secretAccessKey"]), data=b"x"), 403, "InvalidAccessKeyId")
+
+    half = server_factory.new(start=False, extra_args=["--s3-access-key", "AKIDONLYHALF"])
+    with pytest.raises(AssertionError, match="exited"):
+        half.start()
+
+
+# --- presigned URLs -----------------------------------------------------------------------------
+
+
+def test_presigned_put_then_get_head_range_delete(server, creds, s3):
+    body = os.urandom(300_000)
+    put_url = s3.generate_presigned_url("put_object", Params={"Bucket": "assetd", "Key": "photos/cat 1.jpg"}, ExpiresIn=600)
+    put = requests.put(put_url, data=body)
+    assert put.status_code == 200, put.text
+    assert put.headers["ETag"] == f'"{hashlib.md5(body).hexdigest()}"'
+
+    get_url = s3.generate_presigned_url("get_object", Params={"Bucket": "assetd", "Key": "photos/cat 1.jpg"}, ExpiresIn=600)
+    got = requests.get(get_url)
+    assert got.status_code == 200 and got.content == body
+    assert got.headers["ETag"] == put.headers["ETag"]
+    assert got.headers["Accept-Ranges"] == "bytes"
+
+    head = requests.head(s3.generate_presigned_url("head_object", Params={"Bucket": "assetd", "Key": "photos/cat 1.jpg"}))
+    assert head.status_code == 200 and int(head.headers["Content-Length"]) == len(body) and head.content == b""
+
+    part = requests.get(get_url, headers={"Range": "bytes=1000-1999"})
+    assert part.status_code == 206 and part.content == body[1000:2000]
+    assert part.headers["Content-Range"] == f"bytes 1000-1999/{len(body)}"
+    tail = requests.get(get_url, headers={"Range": "bytes=-10"})
+    assert tail.status_code == 206 and tail.content == body[-10:]
+    rest = requests.get(get_url, headers={"Range": f"bytes={len(body) - 5}-"})
+    assert rest.status_code == 206 and rest.content == body[-5:]
+    beyond = requests.get(get_url, headers={"Range": f"bytes={len(body)}-"})
+    s3_error(beyond, 416, "InvalidRange")
+    assert beyond.headers["Content-Range"] == f"bytes */{len(body)}"
+
+    delete_url = s3.generate_presigned_url("delete_object", Params={"Bucket": "assetd", "Key": "photos/cat 1.jpg"})
+    assert requests.delete(delete_url).status_code == 204
+    assert requests.delete(delete_url).status_code == 204  # idempotent, as in S3
+    s3_error(requests.get(get_url), 404, "NoSuchKey")
+
+
+def test_independently_signed_url_and_signed_content_type(server, creds, s3):
+    url = presign("PUT", f"{server.url}/assetd/indep/ü b+c.txt", creds["accessKeyId"], creds["secretAccessKey"])
+    assert requests.put(url, data=b"independent").status_code == 200
+    assert s3.get_object(Bucket="assetd", Key="indep/ü b+c.txt")["Body"].read() == b"independent"
+
+    typed = s3.generate_presigned_url(
+        "put_object", Params={"Bucket": "assetd", "Key": "indep/typed.json", "ContentType": "application/json"}
+    )
+    s3_error(requests.put(typed, data=b"{}", headers={"Content-Type": "text/plain"}), 403, "SignatureDoesNotMatch")
+    assert requests.put(typed, data=b"{}", headers={"Content-Type": "application/json"}).status_code == 200
+    assert s3.head_object(Bucket="assetd", Key="indep/typed.json")["ContentType"] == "application/json"
+
+
+def test_refused_urls_answer_s3_xml(server, creds, s3):
+    s3.put_object(Bucket="assetd", Key="guarded.txt", Body=b"secret")
+    url = f"{server.url}/assetd/guarded.txt"
+    good = presign("GET", url, creds["accessKeyId"], creds["secretAccessKey"])
+    assert requests.get(good).content == b"secret"
+
+    signature = good.rsplit("=", 1)[1]
+    tampered = good[: -len(signature)] + ("0" if signature[0] != "0" else "1") + signature[1:]
+    s3_error(requests.get(tampered), 403, "SignatureDoesNotMatch")
+    s3_error(requests.get(good.replace("guarded.txt", "other.txt")), 403, "SignatureDoesNotMatch")
+
+    past = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=2)
+    expired = presign("GET", url, creds["accessKeyId"], creds["secretAccessKey"], when=past, expires=3600)
+    fields = s3_error(requests.get(expired), 403, "AccessDenied")
+    assert fields["Message"] == "Request has expired"
+
+    s3_error(requests.get(presign("GET", url, creds["accessKeyId"], "not-the-secret")), 403, "SignatureDoesNotMatch")
+    s3_error(requests.get(presign("GET", url, "AKIDNOBODYKNOWS00000", "x")), 403, "InvalidAccessKeyId")
+    s3_error(requests.delete(good), 403, "SignatureDoesNotMatch")  # signed for GET, sent as DELETE
+    s3_error(requests.put(good, data=b"overwrite"), 403, "SignatureDoesNotMatch")
+    s3_error(requests.get(url), 403, "AccessDenied")  # not signed at all
+    v2 = boto3.client(
+        "s3", endpoint_url=server.url, aws_access_key_id=creds["accessKeyId"], aws_secret_access_key=creds["secretAccessKey"],
+        config=Config(signature_version="s3", s3={"addressing_style": "path"}),
+    ).generate_presigned_url("get_object", Params={"Bucket": "assetd", "Key": "guarded.txt"})
+    s3_error(requests.get(v2), 400, "InvalidRequest")
+    assert requests.get(good).content == b"secret"  # nothing above changed the object
+
+
+def test_missing_objects_buckets_and_bad_keys(server, creds):
+    sign = lambda method, path: presign(method, f"{server.url}{path}", creds["accessKeyId"], creds["secretAccessKey"])  # noqa: E731
+    s3_error(requests.get(sign("GET", "/assetd/no/such/key")), 404, "NoSuchKey")
+    s3_error(requests.get(sign("GET", "/other-bucket/key")), 404, "NoSuchBucket")
+    # Sent with the dots encoded, as HTTP clients would otherwise resolve them away.
+    traversal = sign("PUT", "/assetd/a/../b").replace("/a/../b?", "/a/%2E%2E/b?")
+    s3_error(requests.put(traversal, data=b"x"), 400, "InvalidArgument")
+    s3_error(requests.put(sign("PUT", "/assetd/a%00b"), data=b"x"), 400, "InvalidArgument")
+    s3_error(requests.put(sign("PUT", "/assetd/" + "k" * 1025), data=b"x"), 400, "KeyTooLongError")
+    s3_error(requests.patch(sign("PATCH", "/assetd/key"), data=b"x"), 405, "MethodNotAllowed")
+    assert requests.head(sign("HEAD", "/assetd/no/such/key")).status_code == 404
+
+
+def test_paths_outside_v2_belong_to_the_endpoint(server):
+    s3_error(requests.get(f"{server.url}/"), 403, "AccessDenied")
+    s3_error(requests.get(f"{server.url}/v3/listProjects"), 403, "AccessDenied")
+    assert requests.get(f"{server.url}/v2/health").json()["status"] == "success"
+
+
+def test_cors_preflight_and_headers(server, s3):
+    pre = requests.options(
+        f"{server.url}/assetd/browser/upload.png",
+        headers={
+            "Origin": "https://labeling.example",
+            "Access-Control-Request-Method": "PUT",
+            "Access-Control-Request-Headers": "content-type,x-amz-date",
+        },
+    )
+    assert pre.status_code == 200
+    assert pre.headers["Access-Control-Allow-Origin"] == "*"
+    assert "PUT" in pre.headers["Access-Control-Allow-Methods"]
+    assert pre.headers["Access-Control-Allow-Headers"] == "content-type,x-amz-date"
+    assert int(pre.headers["Access-Control-Max-Age"]) > 0
+
+    url = s3.generate_presigned_url("put_object", Params={"Bucket": "assetd", "Key": "browser/upload.png"})
+    put = requests.put(url, data=b"png", headers={"Origin": "https://labeling.example"})
+    assert put.status_code == 200
+    assert put.headers["Access-Control-Allow-Origin"] == "*"
+    exposed = {h.strip().lower() for h in put.headers["Access-Control-Expose-Headers"].split(",")}
+    assert {"etag", "x-amz-request-id"} <= exposed
+
+
+# --- failure while uploading --------------------------------------------------------------------
+
+
+def cut_upload(url, declared, sent):
+    """A PUT that declares `declared` bytes, sends `sent` of them and closes the socket."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        head = f"PUT {parts.path}?{parts.query} HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Length: {declared}\r\n\r\n"
+        sock.sendall(head.encode() + b"x" * sent)
+
+
+def test_an_interrupted_upload_leaves_nothing(server, s3):
+    url = s3.generate_presigned_url("put_object", Params={"Bucket": "assetd", "Key": "cut/new.bin"})
+    cut_upload(url, 5 * MIB, 1 * MIB)
+    # The old version of an object survives an interrupted overwrite.
+    s3.put_object(Bucket="assetd", Key="cut/old.bin", Body=b"old")
+    cut_upload(s3.generate_presigned_url("put_object", Params={"Bucket": "assetd", "Key": "cut/old.bin"}), 2 * MIB, 100_000)
+
+    assert wait_for_no_tmp_files(server) == []
+    with pytest.raises(s3.exceptions.ClientError):
+        s3.head_object(Bucket="assetd", Key="cut/new.bin")
+    assert s3.get_object(Bucket="assetd", Key="cut/old.bin")["Body"].read() == b"old"
+    assert server.alive()
+    assert requests.get(f"{server.url}/v2/health").status_code == 200
+
+
+def test_a_payload_that_does_not_match_its_signed_hash_is_not_stored(server, creds, s3):
+    url = f"{server.url}/assetd/hashed.bin"
+    signed = AWSRequest(method="PUT", url=url, data=b"X" * 1000)
+    S3SigV4Auth(Credentials(creds["accessKeyId"], creds["secretAccessKey"]), "s3", creds["region"]).add_auth(signed)
+    headers = dict(signed.headers)
+    assert headers["X-Amz-Content-SHA256"] == hashlib.sha256(b"X" * 1000).hexdigest()
+
+    s3_error(requests.put(url, data=b"Y" * 1000, headers=headers), 400, "XAmzContentSHA256Mismatch")
+    with pytest.raises(s3.exceptions.ClientError):
+        s3.head_object(Bucket="assetd", Key="hashed.bin")
+    assert wait_for_no_tmp_files(server) == []
+    assert requests.put(url, data=b"X" * 1000, headers=headers).status_code == 200
+
+
+# --- listing and multipart with boto3 -------------------------------------------------------------
+
+
+def test_list_objects_v2_pages_and_delimiters(s3):
+    keys = [f"list/{d}/{i}.txt" for d in ("a", "b") for i in range(3)] + ["list/top.txt"]
+    for key in keys:
+        s3.put_object(Bucket="assetd", Key=key, Body=key.encode())
+    seen = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket="assetd", Prefix="list/", PaginationConfig={"PageSize": 2}):
+        assert page["KeyCount"] <= 2
+        seen += [o["Key"] for o in page.get("Contents", [])]
+    assert seen == sorted(keys)
+    folders = s3.list_objects_v2(Bucket="assetd", Prefix="list/", Delimiter="/")
+    assert [p["Prefix"] for p in folders["CommonPrefixes"]] == ["list/a/", "list/b/"]
+    assert [o["Key"] for o in folders["Contents"]] == ["list/top.txt"]
+    after = s3.list_objects_v2(Bucket="assetd", Prefix="list/", StartAfter="list/b/0.txt")
+    assert [o["Key"] for o in after["Contents"]] == ["list/b/1.txt", "list/b/2.txt", "list/top.txt"]
+    assert s3.list_objects(Bucket="assetd", Prefix="list/a/", Marker="list/a/0.txt")["Contents"][0]["Key"] == "list/a/1.txt"
+
+
+def test_multipart_upload_with_boto3(server, s3):
+    key = "multi/part.bin"
+    parts = [os.urandom(5 * MIB), os.urandom(123)]
+    upload = s3.create_multipart_upload(Bucket="assetd", Key=key, ContentType="video/mp4")["UploadId"]
+    etags = [
+        s3.upload_part(Bucket="assetd", Key=key, UploadId=upload, PartNumber=n, Body=body)["ETag"]
+        for n, body in enumerate(parts, start=1)
+    ]
+    done = s3.complete_multipart_upload(
+        Bucket="assetd", Key=key, UploadId=upload,
+        MultipartUpload={"Parts": [{"PartNumber": n, "ETag": e} for n, e in enumerate(etags, start=1)]},
+    )
+    digest = hashlib.md5(b"".join(hashlib.md5(p).digest() for p in parts)).hexdigest()
+    assert done["ETag"] == f'"{digest}-2"'
+    got = s3.get_object(Bucket="assetd", Key=key)
+    assert got["ContentType"] == "video/mp4" and got["Body"].read() == b"".join(parts)
+
+    aborted = s3.create_multipart_upload(Bucket="assetd", Key="multi/aborted.bin")["UploadId"]
+    s3.upload_part(Bucket="assetd", Key="multi/aborted.bin", UploadId=aborted, PartNumber=1, Body=b"x")
+    s3.abort_multipart_upload(Bucket="assetd", Key="multi/aborted.bin", UploadId=aborted)
+    with pytest.raises(s3.exceptions.ClientError) as error:
+        s3.complete_multipart_upload(
+            Bucket="assetd", Key="multi/aborted.bin", UploadId=aborted,
+            MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": '"00"'}]},
+        )
+    assert error.value.response["Error"]["Code"] == "NoSuchUpload"
+    assert wait_for_no_tmp_files(server) == []
+
+
+# --- standard clients ---------------------------------------------------------------------------
+
+
+def test_awscli_copies_listing_and_removal(server, creds, tmp_path):
+    env = client_env(creds, tmp_path)
+    aws = ["aws", "--endpoint-url", server.url]
+    source = tmp_path / "video.bin"
+    source.write_bytes(os.urandom(20 * MIB))  # past awscli's 8 MiB threshold: a multipart upload
+
+    run(aws + ["s3", "cp", "--no-progress", str(source), "s3://assetd/cli/video.bin"], env)
+    head = json.loads(run(aws + ["s3api", "head-object", "--bucket", "assetd", "--key", "cli/video.bin"], env))
+    assert head["ContentLength"] == 20 * MIB
+    assert head["ETag"].endswith('-3"')  # three 8 MiB parts
+    assert "video.bin" in run(aws + ["s3", "ls", "s3://assetd/cli/"], env)
+    back = tmp_path / "back.bin"
+    run(aws + ["s3", "cp", "--no-progress", "s3://assetd/cli/video.bin", str(back)], env)
+    assert back.read_bytes() == source.read_bytes()
+    run(aws + ["s3", "rm", "s3://assetd/cli/video.bin"], env)
+    gone = subprocess.run(aws + ["s3api", "head-object", "--bucket", "assetd", "--key", "cli/video.bin"], env=env, capture_output=True, text=True)
+    assert gone.returncode != 0 and "404" in gone.stderr
+    assert wait_for_no_tmp_files(server) == []
+
+
+def test_s3cmd_put_ls_get_del(server, creds, tmp_path):
+    host = urlsplit(server.url).netloc
+    config = tmp_path / "s3cfg"
+    config.write_text(
+        "[default]\n"
+        f"access_key = {creds['accessKeyId']}\nsecret_key = {creds['secretAccessKey']}\n"
+        f"host_base = {host}\nhost_bucket = {host}\nuse_https = False\n"
+        f"bucket_location = {creds['region']}\nsignature_v2 = False\n"
+    )
+    env = client_env(creds, tmp_path)
+    s3cmd = ["s3cmd", "-c", str(config), "--no-progress"]
+    small = tmp_path / "small.txt"
+    small.write_text("hello from s3cmd\n")
+    large = tmp_path / "large.bin"
+    large.write_bytes(os.urandom(17 * MIB))  # past s3cmd's 15 MiB chunks: multipart
+
+    run(s3cmd + ["put", str(small), "s3://assetd/s3cmd/small.txt"], env)
+    run(s3cmd + ["put", str(large), "s3://assetd/s3cmd/large.bin"], env)
+    listing = run(s3cmd + ["ls", "s3://assetd/s3cmd/"], env)
+    assert "s3://assetd/s3cmd/small.txt" in listing and "s3://assetd/s3cmd/large.bin" in listing
+    back = tmp_path / "back.bin"
+    run(s3cmd + ["get", "--force", "s3://assetd/s3cmd/large.bin", str(back)], env)
+    assert back.read_bytes() == large.read_bytes()
+    info = run(s3cmd + ["info", "s3://assetd/s3cmd/small.txt"], env)
+    assert hashlib.md5(small.read_bytes()).hexdigest() in info
+    run(s3cmd + ["del", "s3://assetd/s3cmd/small.txt", "s3://assetd/s3cmd/large.bin"], env)
+    assert "s3cmd/" not in run(s3cmd + ["ls", "-r", "s3://assetd/s3cmd/"], env)
+
+
+def test_aws_sdk_for_javascript(server, creds):
+    if not (NODE_TESTS / "node_modules" / "@aws-sdk" / "client-s3").exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_TESTS, check=True, capture_output=True, timeout=600)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "ASSETD_S3_ENDPOINT": server.url,
+        "ASSETD_S3_BUCKET": creds["bucket"],
+        "ASSETD_S3_REGION": creds["region"],
+        "ASSETD_S3_ACCESS_KEY": creds["accessKeyId"],
+        "ASSETD_S3_SECRET_KEY": creds["secretAccessKey"],
+    }
+    done = subprocess.run(["node", "--test", str(NODE_TESTS)], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
+    assert "# fail 0" in done.stdout and "# pass 5" in done.stdout

@@ -1,0 +1,270 @@
+// The local store: streaming puts that are atomic (an aborted or short stream leaves nothing),
+// ETags, sidecar metadata, ranged reads, listing order and roll-up, multipart uploads, and the
+// keys it refuses.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "blob/crypto.hpp"
+#include "blob/local_blob_store.hpp"
+#include "blob/s3_error.hpp"
+#include "blob/stream_digest.hpp"
+#include "core/ids.hpp"
+
+namespace assetd::blob {
+namespace {
+
+namespace fs = std::filesystem;
+
+class LocalStore : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root = fs::temp_directory_path() / ("assetd-local-store-" + core::randomHex(6));
+    store = std::make_unique<LocalBlobStore>(root.string(), "bucket", "http://h:1/");
+  }
+  void TearDown() override { fs::remove_all(root); }
+
+  // Regular files anywhere under the root, the sidecar tree and temp area included.
+  std::vector<std::string> filesUnder(const fs::path& dir) {
+    std::vector<std::string> out;
+    for (auto& entry : fs::recursive_directory_iterator(dir))
+      if (entry.is_regular_file()) out.push_back(fs::relative(entry.path(), root).string());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  std::vector<std::string> listKeys(const std::string& prefix, const std::string& delimiter,
+                                    const std::string& after, int limit = 1000) {
+    std::vector<std::string> keys;
+    store->list(prefix, delimiter, after, [&](const LocalBlobStore::Listed& item) {
+      keys.push_back(item.key);
+      return static_cast<int>(keys.size()) < limit;
+    });
+    return keys;
+  }
+
+  fs::path root;
+  std::unique_ptr<LocalBlobStore> store;
+};
+
+// Reads `total` bytes of a repeating pattern in pieces of at most `piece`, then throws if
+// `failAt` is reached.
+ReadFn pattern(std::uint64_t total, std::size_t piece = 4096, std::uint64_t failAt = UINT64_MAX) {
+  auto sent = std::make_shared<std::uint64_t>(0);
+  return [=](char* out, std::size_t n) -> std::size_t {
+    if (*sent >= failAt) throw std::runtime_error("client went away");
+    std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>({n, piece, total - *sent}));
+    for (std::size_t i = 0; i < take; ++i) out[i] = static_cast<char>('a' + (*sent + i) % 26);
+    *sent += take;
+    return take;
+  };
+}
+
+std::string patternText(std::uint64_t total) {
+  std::string out;
+  ReadFn read = pattern(total);
+  char buffer[4096];
+  while (std::size_t n = read(buffer, sizeof buffer)) out.append(buffer, n);
+  return out;
+}
+
+TEST_F(LocalStore, StreamedPutComputesEtagAndKeepsContentType) {
+  ObjectInfo info = store->putStream("a/b.bin", pattern(3 << 20), 3u << 20, "image/png");
+  EXPECT_EQ(info.size, 3u << 20);
+  EXPECT_EQ(info.etag, "\"" + crypto::hex(md5(patternText(3 << 20))) + "\"");
+  auto head = store->head("a/b.bin");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->etag, info.etag);
+  EXPECT_EQ(head->contentType, "image/png");
+  EXPECT_EQ(head->size, 3u << 20);
+  EXPECT_GT(head->lastModifiedMillis, 0);
+  EXPECT_EQ(filesUnder(root), (std::vector<std::string>{".meta/bucket/a/b.bin", "bucket/a/b.bin"}));
+}
+
+TEST_F(LocalStore, PutAndGetRoundTrip) {
+  store->put("x/y.json", "{\"a\":1}");
+  EXPECT_EQ(store->get("x/y.json"), "{\"a\":1}");
+  EXPECT_EQ(store->head("x/y.json")->etag, "\"" + crypto::hex(md5("{\"a\":1}")) + "\"");
+  EXPECT_FALSE(store->get("x/missing"));
+  EXPECT_EQ(store->urlFor("x/y.json"), "http://h:1/bucket/x/y.json");
+}
+
+TEST_F(LocalStore, AnInterruptedStreamLeavesNothing) {
+  store->put("k", "old");
+  EXPECT_THROW(store->putStream("k", pattern(1 << 20, 1000, 500000), 1u << 20, ""),
+               std::runtime_error);
+  EXPECT_THROW(store->putStream("new/k", pattern(1 << 20, 1000, 500000), std::nullopt, ""),
+               std::runtime_error);
+  EXPECT_EQ(store->get("k"), "old");  // the old object is untouched
+  EXPECT_FALSE(store->head("new/k"));
+  EXPECT_EQ(filesUnder(root), (std::vector<std::string>{".meta/bucket/k", "bucket/k"}));
+}
+
+TEST_F(LocalStore, AStreamOfTheWrongSizeIsRefused) {
+  EXPECT_THROW(store->putStream("short", pattern(100), 101u, ""), core::ApiError);
+  EXPECT_THROW(store->putStream("long", pattern(102), 101u, ""), core::ApiError);
+  EXPECT_FALSE(store->head("short"));
+  EXPECT_FALSE(store->head("long"));
+  EXPECT_TRUE(filesUnder(root).empty());
+}
+
+TEST_F(LocalStore, OverwriteReplacesMetadata) {
+  store->putStream("k", pattern(10), 10u, "text/plain");
+  ObjectInfo second = store->putStream("k", pattern(20), 20u, "");
+  auto head = store->head("k");
+  EXPECT_EQ(head->etag, second.etag);
+  EXPECT_EQ(head->contentType, "");
+  EXPECT_EQ(head->size, 20u);
+}
+
+TEST_F(LocalStore, AMissingOrStaleSidecarIsRecomputed) {
+  ObjectInfo info = store->putStream("k", pattern(1000), 1000u, "text/plain");
+  fs::remove(root / ".meta" / "bucket" / "k");
+  EXPECT_EQ(store->head("k")->etag, info.etag);
+  // A sidecar from another version of the object is not trusted.
+  std::ofstream(root / ".meta" / "bucket" / "k")
+      << "assetd-object-meta 1\n1:1000:1.0\n\"bogus\"\nx/y\n";
+  EXPECT_EQ(store->head("k")->etag, info.etag);
+}
+
+TEST_F(LocalStore, RangedReads) {
+  store->put("k", "0123456789");
+  std::string out;
+  auto collect = [&](const char* data, std::size_t n) { out.append(data, n); };
+  EXPECT_TRUE(store->read("k", 2, 3, collect));
+  EXPECT_EQ(out, "234");
+  out.clear();
+  EXPECT_TRUE(store->read("k", 8, 100, collect));
+  EXPECT_EQ(out, "89");
+  out.clear();
+  EXPECT_TRUE(store->read("k", 20, 5, collect));
+  EXPECT_EQ(out, "");
+  EXPECT_FALSE(store->read("nope", 0, 1, collect));
+}
+
+TEST_F(LocalStore, RemoveIsIdempotentAndPrunesDirectories) {
+  store->put("a/b/c", "x");
+  EXPECT_TRUE(store->remove("a/b/c"));
+  EXPECT_FALSE(store->remove("a/b/c"));
+  EXPECT_FALSE(fs::exists(root / "bucket" / "a"));
+  EXPECT_FALSE(fs::exists(root / ".meta" / "bucket" / "a"));
+  EXPECT_TRUE(fs::exists(root / "bucket"));
+}
+
+TEST_F(LocalStore, AKeyCannotBeBothObjectAndPrefix) {
+  store->put("a", "x");
+  try {
+    store->put("a/b", "y");
+    FAIL() << "expected a conflict";
+  } catch (const core::ApiError& e) {
+    EXPECT_EQ(e.status(), 409);
+  }
+  EXPECT_EQ(store->get("a"), "x");
+  EXPECT_TRUE(filesUnder(root / ".tmp").empty());
+}
+
+TEST_F(LocalStore, RefusesKeysThatAreNotPaths) {
+  for (std::string key : {std::string(""), std::string("../x"), std::string("a/../b"),
+                          std::string("a//b"), std::string("/a"), std::string("a/"),
+                          std::string("a/./b"), std::string("a\nb"), std::string("a\0b", 3),
+                          std::string("a\x7f"), std::string(1025, 'k'), std::string(256, 'k')}) {
+    EXPECT_THROW(store->put(key, "x"), S3Error) << key;
+    EXPECT_THROW(store->head(key), S3Error) << key;
+  }
+  std::string longest = std::string(255, 'k') + "/" + std::string(255, 'k') + "/" +
+                        std::string(255, 'k') + "/" + std::string(254, 'k') + "/k";
+  ASSERT_EQ(longest.size(), 1024u);
+  EXPECT_NO_THROW(store->put(longest, "x"));
+  EXPECT_NO_THROW(store->put("unicode é/..a/a..", "x"));
+}
+
+TEST_F(LocalStore, ListsInKeyOrder) {
+  for (const char* key : {"b", "a/b", "a-c", "a/a/z", "a0", "c/d"}) store->put(key, key);
+  // '-' (0x2d) < '/' (0x2f) < '0' (0x30): the byte order of whole keys, not of directories.
+  EXPECT_EQ(listKeys("", "", ""),
+            (std::vector<std::string>{"a-c", "a/a/z", "a/b", "a0", "b", "c/d"}));
+  EXPECT_EQ(listKeys("a/", "", ""), (std::vector<std::string>{"a/a/z", "a/b"}));
+  EXPECT_EQ(listKeys("", "", "a/a/z"), (std::vector<std::string>{"a/b", "a0", "b", "c/d"}));
+  EXPECT_EQ(listKeys("", "", "", 2), (std::vector<std::string>{"a-c", "a/a/z"}));
+  EXPECT_EQ(listKeys("a", "", ""), (std::vector<std::string>{"a-c", "a/a/z", "a/b", "a0"}));
+}
+
+TEST_F(LocalStore, RollsUpCommonPrefixes) {
+  for (const char* key : {"b", "a/b", "a/a/z", "a/a/y", "c/d", "top"}) store->put(key, key);
+  EXPECT_EQ(listKeys("", "/", ""), (std::vector<std::string>{"a/", "b", "c/", "top"}));
+  EXPECT_EQ(listKeys("a/", "/", ""), (std::vector<std::string>{"a/a/", "a/b"}));
+  // Resuming after a rolled-up prefix skips everything under it.
+  EXPECT_EQ(listKeys("", "/", "a/"), (std::vector<std::string>{"b", "c/", "top"}));
+}
+
+TEST_F(LocalStore, MultipartUploadConcatenatesParts) {
+  std::string id = store->createUpload("big/file", "video/mp4");
+  std::uint64_t partSize = LocalBlobStore::kMinPartSize;
+  std::string e1 = store->uploadPart(id, "big/file", 1, pattern(partSize), partSize);
+  std::string e2 = store->uploadPart(id, "big/file", 2, pattern(1000), 1000u);
+  // A part uploaded again replaces the earlier one.
+  std::string e2b = store->uploadPart(id, "big/file", 2, pattern(999), 999u);
+  EXPECT_NE(e2, e2b);
+  ObjectInfo info = store->completeUpload(id, "big/file", {{1, e1}, {2, e2b}});
+  std::string expectedDigests = md5(patternText(partSize)) + md5(patternText(999));
+  EXPECT_EQ(info.etag, "\"" + crypto::hex(md5(expectedDigests)) + "-2\"");
+  EXPECT_EQ(info.size, partSize + 999);
+  auto head = store->head("big/file");
+  EXPECT_EQ(head->etag, info.etag);
+  EXPECT_EQ(head->contentType, "video/mp4");
+  EXPECT_EQ(store->get("big/file"), patternText(partSize) + patternText(999));
+  EXPECT_TRUE(filesUnder(root / ".uploads").empty());
+  EXPECT_TRUE(filesUnder(root / ".tmp").empty());
+}
+
+std::string codeOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const S3Error& e) {
+    return e.code();
+  }
+  return "";
+}
+
+TEST_F(LocalStore, MultipartErrorsUseS3Codes) {
+  std::string id = store->createUpload("k", "");
+  std::string small = store->uploadPart(id, "k", 1, pattern(10), 10u);
+  std::string last = store->uploadPart(id, "k", 2, pattern(10), 10u);
+  EXPECT_EQ(codeOf([&] {
+              store->completeUpload(id, "k", {{1, small}, {2, last}});
+            }),
+            "EntityTooSmall");
+  EXPECT_EQ(codeOf([&] {
+              store->completeUpload(id, "k", {{2, last}, {1, small}});
+            }),
+            "InvalidPartOrder");
+  EXPECT_EQ(codeOf([&] { store->completeUpload(id, "k", {{3, last}}); }), "InvalidPart");
+  EXPECT_EQ(codeOf([&] { store->completeUpload(id, "k", {{2, "\"0000\""}}); }), "InvalidPart");
+  EXPECT_EQ(codeOf([&] { store->completeUpload(id, "other", {{2, last}}); }), "NoSuchUpload");
+  EXPECT_EQ(codeOf([&] { store->uploadPart(id, "k", 0, pattern(1), 1u); }), "InvalidArgument");
+  EXPECT_EQ(codeOf([&] { store->uploadPart(id, "k", 10001, pattern(1), 1u); }), "InvalidArgument");
+  EXPECT_EQ(codeOf([&] { store->uploadPart("../../x", "k", 1, pattern(1), 1u); }), "NoSuchUpload");
+  // A single small part is fine: only parts before the last have a minimum.
+  EXPECT_EQ(store->completeUpload(id, "k", {{2, last}}).size, 10u);
+  EXPECT_EQ(codeOf([&] { store->completeUpload(id, "k", {{2, last}}); }), "NoSuchUpload");
+}
+
+TEST_F(LocalStore, AbortRemovesTheParts) {
+  std::string id = store->createUpload("k", "");
+  store->uploadPart(id, "k", 1, pattern(10), 10u);
+  EXPECT_TRUE(store->abortUpload(id, "k"));
+  EXPECT_FALSE(store->abortUpload(id, "k"));
+  EXPECT_TRUE(filesUnder(root / ".uploads").empty());
+  EXPECT_FALSE(store->head("k"));
+}
+
+TEST_F(LocalStore, LeftoverTempFilesAreRemovedOnOpen) {
+  std::ofstream(root / ".tmp" / "upload-crashed") << "partial";
+  LocalBlobStore reopened(root.string(), "bucket", "http://h:1");
+  EXPECT_TRUE(filesUnder(root / ".tmp").empty());
+}
+
+}  // namespace
+}  // namespace assetd::blob
