@@ -195,7 +195,7 @@ std::string seal(const MasterKey& key, std::string_view plaintext, std::string_v
 std::string open(const MasterKey& key, std::string_view sealed, std::string_view aad) {
   requireKey(key);
   const auto refuse = [] {
-    return core::ApiError::internal(
+    return core::ApiError::operatorFault(
         "stored credentials cannot be decrypted: wrong master key or tampered data");
   };
   if (!sealed.starts_with(kPrefix)) throw refuse();

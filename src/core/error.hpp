@@ -20,9 +20,19 @@ class ApiError : public std::runtime_error {
   static ApiError unauthorized() { return ApiError(401, "missing or invalid apikey"); }
   static ApiError conflict(const std::string& what) { return ApiError(409, what); }
   static ApiError internal(const std::string& what) { return ApiError(500, what); }
+  // A server-side fault whose message helps the operator and reveals nothing internal (most
+  // 500 messages go to the log only).
+  static ApiError operatorFault(const std::string& what) {
+    ApiError e(500, what);
+    e.public_ = true;
+    return e;
+  }
+  // Whether the message may be shown to the client (always for 4xx).
+  bool messageIsPublic() const { return status_ < 500 || public_; }
 
  private:
   int status_;
+  bool public_ = false;
 };
 
 }  // namespace assetd::core
