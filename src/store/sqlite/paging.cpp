@@ -1,4 +1,5 @@
 #include "store/sqlite/paging.hpp"
+#include "store/page_start.hpp"
 
 #include <limits>
 
@@ -44,34 +45,9 @@ FilteredPage scanFilteredSeqs(Statement& seqQuery, std::int64_t offset, std::int
 
 std::optional<std::int64_t> pageStartSeq(Database& db, SeqTable table, const std::string& projectId,
                                          std::int64_t maxSeq, std::int64_t offset, bool ascending) {
-  if (offset < 0 || offset >= maxSeq) return std::nullopt;
-  // Newest first: s must satisfy (maxSeq - s) - deletedAbove(s) == offset. Start with no
-  // deleted rows, then move s past every deleted row found in the span just added; each step
-  // counts only the new span, and s moves one way, so the loop ends.
-  std::int64_t deleted = 0;
-  if (!ascending) {
-    std::int64_t start = maxSeq - offset;
-    std::int64_t countedDownTo = maxSeq + 1;  // deleted rows at or above it are counted
-    while (start >= 1) {
-      std::int64_t found = countDeleted(db, table, projectId, start + 1, countedDownTo);
-      if (found == 0) return start;
-      deleted += found;
-      countedDownTo = start + 1;
-      start = maxSeq - offset - deleted;
-    }
-    return std::nullopt;
-  }
-  // Oldest first: (s - 1) - deletedBelow(s) == offset.
-  std::int64_t start = offset + 1;
-  std::int64_t countedUpTo = 1;  // deleted rows in [countedUpTo, start) are not yet counted
-  while (start <= maxSeq) {
-    std::int64_t found = countDeleted(db, table, projectId, countedUpTo, start);
-    if (found == 0) return start;
-    deleted += found;
-    countedUpTo = start;
-    start = offset + 1 + deleted;
-  }
-  return std::nullopt;
+  return store::pageStartSeq(maxSeq, offset, ascending, [&](std::int64_t from, std::int64_t to) {
+    return countDeleted(db, table, projectId, from, to);
+  });
 }
 
 }  // namespace assetd::store::sqlite
