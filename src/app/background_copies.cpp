@@ -31,6 +31,13 @@ void addCopyOptions(CLI::App& serve, CopyConfig& config) {
       ->check(CLI::Range(1, 7 * 24 * 3600))
       ->capture_default_str();
   serve
+      .add_option("--copy-lease-seconds", config.leaseSeconds,
+                  "Seconds a node's claim on a copy lasts unless renewed (it renews every third "
+                  "of it while copying): a dead node's copies are taken over after that")
+      ->envname("ASSETD_COPY_LEASE_SECONDS")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  serve
       .add_option("--copy-allow", config.allow,
                   "CIDR that copies may reach although it is loopback, private or link-local "
                   "(repeatable)")
@@ -55,13 +62,16 @@ std::unique_ptr<jobs::Copier> startBackgroundCopies(const CopyConfig& config, st
   options.maxAttempts = config.maxAttempts;
   options.fetch.maxBytes = config.maxBytes;
   options.fetch.timeout = std::chrono::seconds(config.timeoutSeconds);
+  options.lease = std::chrono::seconds(config.leaseSeconds);
   std::vector<jobs::Cidr> allowed;
   for (const auto& cidr : config.allow) allowed.push_back(jobs::Cidr::parse(cidr));
   options.fetch.policy = jobs::AddressPolicy(std::move(allowed));
   auto copier = std::make_unique<jobs::Copier>(store, blobs, std::move(options));
   copier->start();
-  spdlog::info("background copies: {} workers, at most {} attempts, {} bytes, {} s each",
-               config.workers, config.maxAttempts, config.maxBytes, config.timeoutSeconds);
+  spdlog::info(
+      "background copies: {} workers, at most {} attempts, {} bytes, {} s each, {} s leases",
+      config.workers, config.maxAttempts, config.maxBytes, config.timeoutSeconds,
+      config.leaseSeconds);
   return copier;
 }
 

@@ -13,8 +13,9 @@ class App;
 
 namespace assetd::app {
 
-// Adds --copy-workers, --copy-max-attempts, --copy-max-bytes, --copy-timeout and the
-// repeatable --copy-allow (ASSETD_COPY_ALLOW: comma-separated) to the serve command.
+// Adds --copy-workers, --copy-max-attempts, --copy-max-bytes, --copy-timeout,
+// --copy-lease-seconds and the repeatable --copy-allow (ASSETD_COPY_ALLOW: comma-separated) to
+// the serve command.
 void addCopyOptions(CLI::App& serve, CopyConfig& config);
 
 // Starts copying pending jobs, those left by an earlier run included. Destroying the copier

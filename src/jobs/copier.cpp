@@ -23,9 +23,7 @@ Copier::Copier(store::Store& store, blob::BlobStore& blobs, CopierOptions option
     : store_(store),
       blobs_(blobs),
       options_(std::move(options)),
-      leaseMillis_((options_.fetch.timeout + std::min<std::chrono::milliseconds>(
-                                                 options_.leaseGrace, options_.fetch.timeout))
-                       .count()) {}
+      leaseMillis_(std::max<std::int64_t>(1, options_.lease.count())) {}
 
 Copier::~Copier() {
   stop();
@@ -37,6 +35,7 @@ void Copier::start() {
   for (int i = 0; i < std::max(1, options_.workers); ++i)
     workers_.emplace_back([this] { workLoop(); });
   claimer_ = std::thread([this] { claimLoop(); });
+  renewer_ = std::thread([this] { renewLoop(); });
 }
 
 void Copier::wake() {
@@ -50,11 +49,13 @@ void Copier::stop() {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
     stopping_ = true;
+    for (auto& copy : running_) copy.cancelled = true;
   }
-  cancelled_ = true;
   claimWanted_.notify_all();
   jobQueued_.notify_all();
+  stopped_.notify_all();
   if (claimer_.joinable()) claimer_.join();
+  if (renewer_.joinable()) renewer_.join();
   for (auto& worker : workers_)
     if (worker.joinable()) worker.join();
   for (const auto& job : queue_) {
@@ -69,7 +70,7 @@ void Copier::stop() {
 
 std::size_t Copier::freeSlots() const {
   std::size_t workers = static_cast<std::size_t>(std::max(1, options_.workers));
-  return workers - std::min(workers, running_ + queue_.size());
+  return workers - std::min(workers, running_.size() + queue_.size());
 }
 
 void Copier::claimLoop() {
@@ -110,30 +111,84 @@ void Copier::workLoop() {
   while (true) {
     jobQueued_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (stopping_) return;  // stop() gives the queued jobs back
-    core::CopyJob job = std::move(queue_.front());
+    auto copying = running_.emplace(running_.end(), std::move(queue_.front()));
     queue_.pop_front();
-    ++running_;
     lock.unlock();
-    copy(job);
+    copy(*copying);
     lock.lock();
-    --running_;
+    running_.erase(copying);
     woken_ = true;  // a slot is free, and a retry may now be due sooner than thought
     claimWanted_.notify_one();
   }
 }
 
-void Copier::copy(const core::CopyJob& job) {
+void Copier::renewLoop() {
+  const auto every = std::chrono::milliseconds(std::max<std::int64_t>(1, leaseMillis_ / 3));
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    if (stopped_.wait_for(lock, every, [this] { return stopping_; })) return;
+    lock.unlock();
+    renewLeases();
+    lock.lock();
+  }
+}
+
+void Copier::renewLeases() {
+  std::vector<core::CopyJob> held;
+  {
+    std::lock_guard lock(mutex_);
+    held.assign(queue_.begin(), queue_.end());
+    for (const auto& copy : running_) held.push_back(copy.job);
+  }
+  if (held.empty()) return;
+  std::vector<bool> stillHeld;
+  try {
+    stillHeld = store_.renewCopyJobLeases(held, leaseMillis_);
+  } catch (const std::exception& e) {  // tried again in a third of a lease; the store decides
+    spdlog::warn("background copies: cannot renew leases: {}", e.what());
+    return;
+  }
+  auto same = [](const core::CopyJob& a, const core::CopyJob& b) {
+    return a.assetId == b.assetId && a.leaseToken == b.leaseToken;
+  };
+  std::lock_guard lock(mutex_);
+  for (std::size_t i = 0; i < held.size() && i < stillHeld.size(); ++i) {
+    if (stillHeld[i]) continue;
+    // Finished meanwhile, or claimed by another worker after this process missed renewing it.
+    const auto& lost = held[i];
+    std::erase_if(queue_, [&](const core::CopyJob& job) { return same(job, lost); });
+    for (auto& copy : running_) {
+      // A copy whose transfer ended was just recorded (or is being): the store had the say.
+      if (!same(copy.job, lost) || copy.transferEnded) continue;
+      spdlog::warn("copy of asset {}: its lease was lost to another claim, abandoning it",
+                   lost.assetId);
+      copy.leaseLost = true;
+      copy.cancelled = true;
+    }
+  }
+  claimWanted_.notify_one();  // dropped jobs free slots
+}
+
+void Copier::copy(InFlight& copying) {
+  const core::CopyJob& job = copying.job;
   if (job.attempts > options_.maxAttempts) {  // earlier attempts died with their process
+    copying.transferEnded = true;
     recordFailure(job, "gave up after " + std::to_string(options_.maxAttempts) + " attempts",
                   false);
     return;
   }
   const std::string key = copyObjectKey(job);
   try {
-    fetchSource(job.sourceUrl, options_.fetch, cancelled_, [&](const SourceBody& body) {
+    // Marks the transfer over when leaving this block, before any handler records the outcome.
+    struct EndOfTransfer {
+      std::atomic<bool>& ended;
+      ~EndOfTransfer() { ended = true; }
+    } endOfTransfer{copying.transferEnded};
+    fetchSource(job.sourceUrl, options_.fetch, copying.cancelled, [&](const SourceBody& body) {
       blobs_.putStream(key, body.read, body.size, body.contentType);
     });
   } catch (const CopyCancelled&) {
+    if (copying.leaseLost) return;  // the job is another claim's now
     try {
       store_.releaseCopyJob(job);
     } catch (const std::exception& e) {

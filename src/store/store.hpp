@@ -33,6 +33,20 @@ class Store {
   virtual bool revokeApiKey(const std::string& keyId) = 0;
   // The unrevoked key with this hash, or nullopt.
   virtual std::optional<core::ApiKeyInfo> findApiKey(const std::string& keyHash) = 0;
+  // findApiKey and whether `projectId` is a live project of the key's organization, in one
+  // read: what a request that only needs the project to exist (a presigned URL) asks first.
+  // Never loads the project. nullopt if no such unrevoked key.
+  struct KeyAndProject {
+    core::ApiKeyInfo key;
+    bool projectExists = false;
+  };
+  virtual std::optional<KeyAndProject> findApiKeyAndProject(const std::string& keyHash,
+                                                            const std::string& projectId) {
+    auto key = findApiKey(keyHash);
+    if (!key) return std::nullopt;
+    bool exists = getProject(key->organizationId, projectId).has_value();
+    return KeyAndProject{std::move(*key), exists};
+  }
 
   // --- projects and batches ---
   virtual core::Project createProject(const std::string& org, const core::NewProject& p) = 0;
@@ -112,6 +126,12 @@ class Store {
                            std::optional<std::int64_t> retryAtMillis) = 0;
   // Gives the job back untried (shutdown): due at once, the claim's attempt not counted.
   virtual bool releaseCopyJob(const core::CopyJob& job) = 0;
+  // Extends the leases of claims still held (a worker copying them says it is alive) to
+  // now + leaseMillis. held[i] tells whether jobs[i]'s claim still holds: false once another
+  // worker claimed the job after the lease ran out, or the job is no longer pending. A lease
+  // that ran out but that nobody claimed yet is still held and extended.
+  virtual std::vector<bool> renewCopyJobLeases(const std::vector<core::CopyJob>& jobs,
+                                               std::int64_t leaseMillis) = 0;
   // When the next pending job is due (possibly in the past), or nullopt when none is pending.
   virtual std::optional<std::int64_t> nextCopyJobDue() = 0;
 };

@@ -401,9 +401,9 @@ def test_pending_copies_finish_after_a_restart(server_factory, sources):
     assert s.stop() == 0
 
 
-def test_copies_of_a_killed_server_resume_when_their_lease_runs_out(server_factory, sources):
-    # --copy-timeout 2: a lease is the timeout plus as much again, so about 4 s.
-    s = server_factory.new(ALLOW + ["--copy-timeout", "2"])
+def start_stalled_copy(server_factory, sources):
+    """A server with 2 s copy leases whose one copy has begun and stalls until its gate opens."""
+    s = server_factory.new(ALLOW + ["--copy-lease-seconds", "2"])
     api = s.api()
     project = api.create_project()["_id"]
     name = sources.add(size=1 << 20)
@@ -411,6 +411,25 @@ def test_copies_of_a_killed_server_resume_when_their_lease_runs_out(server_facto
     path = f"/files/{name}"
     external_id = import_local(api, project, f"{sources.base}{path}")
     wait_for(lambda: sources.count(path) == 1)
+    return s, api, project, name, path, external_id
+
+
+def test_a_copy_that_outlasts_its_lease_keeps_it_while_its_server_renews_it(server_factory, sources):
+    s, api, project, name, path, external_id = start_stalled_copy(server_factory, sources)
+    # Unrenewed, the lease would run out and the job be claimed (and fetched) again meanwhile.
+    time.sleep(7)
+    assert sources.count(path) == 1
+    assert api.asset_by_external_id(project, external_id)["uploadStatus"] == "pending"
+    sources.gates[name].set()
+    asset = settled(api, project, external_id)
+    assert_copied(api, s, asset, sources.files[name], name)
+    assert sources.count(path) == 1
+    assert s.stop() == 0
+
+
+def test_copies_of_a_killed_server_resume_when_their_lease_runs_out(server_factory, sources):
+    # Nobody renews the killed server's lease: its copy is due again 2 s after the last renewal.
+    s, api, project, name, path, external_id = start_stalled_copy(server_factory, sources)
 
     s.stop(signal.SIGKILL)  # no chance to give the job back
     sources.gates[name].set()

@@ -119,4 +119,18 @@ std::optional<core::ApiKeyInfo> PostgresStore::findApiKey(const std::string& key
   });
 }
 
+std::optional<Store::KeyAndProject> PostgresStore::findApiKeyAndProject(
+    const std::string& keyHash, const std::string& projectId) {
+  // One statement, one round trip: no transaction around two lookups.
+  return run(Mode::Single, [&](Connection& conn) -> std::optional<KeyAndProject> {
+    auto rows = conn.execPrepared(
+        "SELECT k.id, k.organization_id, k.name, EXISTS (SELECT 1 FROM projects p"
+        " WHERE p.id = $2 AND p.organization_id = k.organization_id AND NOT p.deleted)"
+        " FROM api_keys k WHERE k.key_hash = $1 AND NOT k.revoked",
+        Params().text(keyHash).text(projectId));
+    if (rows.rows() == 0) return std::nullopt;
+    return KeyAndProject{{rows.text(0, 0), rows.text(0, 1), rows.text(0, 2)}, rows.boolean(0, 3)};
+  });
+}
+
 }  // namespace assetd::store::postgres

@@ -24,6 +24,8 @@ class PostgresStore final : public Store {
                            const std::string& keyHash) override;
   bool revokeApiKey(const std::string& keyId) override;
   std::optional<core::ApiKeyInfo> findApiKey(const std::string& keyHash) override;
+  std::optional<KeyAndProject> findApiKeyAndProject(const std::string& keyHash,
+                                                    const std::string& projectId) override;
 
   core::Project createProject(const std::string& org, const core::NewProject& p) override;
   std::optional<core::Project> getProject(const std::string& org,
@@ -63,6 +65,8 @@ class PostgresStore final : public Store {
   bool failCopyJob(const core::CopyJob& job, const std::string& reason,
                    std::optional<std::int64_t> retryAtMillis) override;
   bool releaseCopyJob(const core::CopyJob& job) override;
+  std::vector<bool> renewCopyJobLeases(const std::vector<core::CopyJob>& jobs,
+                                       std::int64_t leaseMillis) override;
   std::optional<std::int64_t> nextCopyJobDue() override;
 
  private:

@@ -1,8 +1,11 @@
 // Copy jobs of uploadLocal imports (see Store's "copy jobs" section). A claim is a lease: the
-// job stays pending, names the claim in lease_token and is due again when the lease ends, so a
-// node that dies mid-copy loses the job to the next claim without any cleanup. Nodes claiming
-// at the same moment skip each other's rows (FOR UPDATE SKIP LOCKED) instead of waiting or
-// taking the same job.
+// job stays pending, names the claim in lease_token and is due again when the lease ends. The
+// node renews the short lease while it copies, so a node that dies mid-copy loses the job to
+// the next claim soon after, without any cleanup. Nodes claiming at the same moment skip each
+// other's rows (FOR UPDATE SKIP LOCKED) instead of waiting or taking the same job.
+#include <set>
+#include <utility>
+
 #include "core/ids.hpp"
 #include "core/time.hpp"
 #include "store/postgres/postgres_store.hpp"
@@ -98,6 +101,32 @@ bool PostgresStore::releaseCopyJob(const core::CopyJob& job) {
                    Params().text(job.assetId).text(job.leaseToken).integer(core::nowMillis()))
                .affected() > 0;
   });
+}
+
+std::vector<bool> PostgresStore::renewCopyJobLeases(const std::vector<core::CopyJob>& jobs,
+                                                    std::int64_t leaseMillis) {
+  std::vector<bool> held(jobs.size(), false);
+  if (jobs.empty()) return held;
+  ArrayParam ids, tokens;
+  for (const auto& job : jobs) {
+    ids.text(job.assetId);
+    tokens.text(job.leaseToken);
+  }
+  // One statement for all of a node's claims; the lease is the pending job's next_attempt_at.
+  auto renewed = run(Mode::Single, [&](Connection& conn) {
+    return conn.execPrepared(
+        "UPDATE copy_jobs j SET next_attempt_at = $3"
+        " FROM unnest($1::text[], $2::text[]) AS r(asset_id, token)"
+        " WHERE j.asset_id = r.asset_id AND j.lease_token = r.token AND j.status = 'pending'"
+        " RETURNING j.asset_id, j.lease_token",
+        Params().array(ids).array(tokens).integer(core::nowMillis() + leaseMillis));
+  });
+  std::set<std::pair<std::string, std::string>> stillHeld;
+  for (int r = 0; r < renewed.rows(); ++r)
+    stillHeld.emplace(renewed.text(r, 0), renewed.text(r, 1));
+  for (std::size_t i = 0; i < jobs.size(); ++i)
+    held[i] = stillHeld.contains({jobs[i].assetId, jobs[i].leaseToken});
+  return held;
 }
 
 std::optional<std::int64_t> PostgresStore::nextCopyJobDue() {

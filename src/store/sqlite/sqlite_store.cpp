@@ -100,4 +100,18 @@ std::optional<core::ApiKeyInfo> SqliteStore::findApiKey(const std::string& keyHa
   return core::ApiKeyInfo{q->columnText(0), q->columnText(1), q->columnText(2)};
 }
 
+std::optional<Store::KeyAndProject> SqliteStore::findApiKeyAndProject(
+    const std::string& keyHash, const std::string& projectId) {
+  // One statement is one read transaction: half the snapshot cost of two lookups.
+  auto reader = pool_.reader();
+  auto q = reader.db().prepare(
+      "SELECT k.id, k.organization_id, k.name, EXISTS (SELECT 1 FROM projects p"
+      " WHERE p.id = ?2 AND p.organization_id = k.organization_id AND p.deleted = 0)"
+      " FROM api_keys k WHERE k.key_hash = ?1 AND k.revoked = 0");
+  q->bindText(1, keyHash);
+  q->bindText(2, projectId);
+  if (!q->step()) return std::nullopt;
+  return KeyAndProject{{q->columnText(0), q->columnText(1), q->columnText(2)}, q->columnBool(3)};
+}
+
 }  // namespace assetd::store::sqlite

@@ -1,6 +1,7 @@
 // Copy jobs of uploadLocal imports (see Store's "copy jobs" section). A claim is a lease: the
-// job stays pending, names the claim in lease_token and is due again when the lease ends, so
-// a worker that dies mid-copy loses the job to the next claim without any cleanup.
+// job stays pending, names the claim in lease_token and is due again when the lease ends. The
+// worker renews the short lease while it copies, so a worker that dies mid-copy loses the job
+// to the next claim soon after, without any cleanup.
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
@@ -135,6 +136,30 @@ bool SqliteStore::releaseCopyJob(const core::CopyJob& job) {
   q->bindInt(3, core::nowMillis());
   q->run();
   bool held = db.changes() > 0;
+  tx.commit();
+  return held;
+}
+
+std::vector<bool> SqliteStore::renewCopyJobLeases(const std::vector<core::CopyJob>& jobs,
+                                                  std::int64_t leaseMillis) {
+  std::vector<bool> held(jobs.size(), false);
+  if (jobs.empty()) return held;
+  auto writer = pool_.writer();
+  Database& db = writer.db();
+  Transaction tx(db, Transaction::Kind::Write);
+  // The lease is the pending job's next_attempt_at: pushing it on keeps other claims away.
+  auto q = db.prepare(
+      "UPDATE copy_jobs SET next_attempt_at = ?3"
+      " WHERE asset_id = ?1 AND lease_token = ?2 AND status = 'pending'");
+  const std::int64_t until = core::nowMillis() + leaseMillis;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    q->bindText(1, jobs[i].assetId);
+    q->bindText(2, jobs[i].leaseToken);
+    q->bindInt(3, until);
+    q->run();
+    held[i] = db.changes() > 0;
+    q->reset();
+  }
   tx.commit();
   return held;
 }

@@ -170,6 +170,57 @@ TEST_P(CopyJobsTest, ReleaseMakesTheJobDueWithoutCountingTheAttempt) {
   EXPECT_EQ(again[0].attempts, 1);
 }
 
+TEST_P(CopyJobsTest, RenewExtendsALeaseSoNoOtherClaimTakesTheJob) {
+  auto ids = importUploadLocal({newAsset("a")});
+  auto jobs = store->claimCopyJobs(1, 0);  // over at once unless renewed
+  ASSERT_EQ(jobs.size(), 1u);
+  const std::int64_t before = core::nowMillis();
+  EXPECT_EQ(store->renewCopyJobLeases(jobs, kLongLease), std::vector<bool>{true});
+  EXPECT_TRUE(store->claimCopyJobs(1, kLongLease).empty());
+  ASSERT_TRUE(store->nextCopyJobDue().has_value());
+  EXPECT_GE(*store->nextCopyJobDue(), before + kLongLease);
+  EXPECT_TRUE(store->completeCopyJob(jobs[0], "http://store/copy"));
+  EXPECT_EQ(asset(ids[0]).uploadStatus, "done");
+}
+
+TEST_P(CopyJobsTest, RenewOfALostClaimFailsAndLeavesTheNewClaimAlone) {
+  importUploadLocal({newAsset("a"), newAsset("b")});
+  auto lapsed = store->claimCopyJobs(2, 0);  // a node that stopped renewing
+  ASSERT_EQ(lapsed.size(), 2u);
+  auto takeover = store->claimCopyJobs(1, kLongLease);
+  ASSERT_EQ(takeover.size(), 1u);
+  const bool firstTaken = takeover[0].assetId == lapsed[0].assetId;
+  // held[i] answers for jobs[i]; the claim nobody took over yet still holds.
+  EXPECT_EQ(store->renewCopyJobLeases(lapsed, kLongLease),
+            (std::vector<bool>{!firstTaken, firstTaken}));
+  EXPECT_FALSE(store->completeCopyJob(lapsed[firstTaken ? 0 : 1], "http://store/old"));
+  EXPECT_EQ(store->renewCopyJobLeases(takeover, kLongLease), std::vector<bool>{true});
+  EXPECT_TRUE(store->completeCopyJob(takeover[0], "http://store/new"));
+}
+
+TEST_P(CopyJobsTest, AJobWhoseLeaseWasNotRenewedIsClaimedAgain) {
+  auto ids = importUploadLocal({newAsset("kept"), newAsset("dropped")});
+  auto jobs = store->claimCopyJobs(2, 0);
+  ASSERT_EQ(jobs.size(), 2u);
+  auto kept = jobs[0].assetId == ids[0] ? jobs[0] : jobs[1];
+  EXPECT_EQ(store->renewCopyJobLeases({kept}, kLongLease), std::vector<bool>{true});
+  auto again = store->claimCopyJobs(10, kLongLease);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].assetId, ids[1]);
+  EXPECT_EQ(again[0].attempts, 2);  // renewals count no attempt
+}
+
+TEST_P(CopyJobsTest, RenewOfAFinishedJobFails) {
+  importUploadLocal({newAsset("done"), newAsset("failed"), newAsset("released")});
+  auto jobs = store->claimCopyJobs(3, kLongLease);
+  ASSERT_EQ(jobs.size(), 3u);
+  ASSERT_TRUE(store->completeCopyJob(jobs[0], "http://store/copy"));
+  ASSERT_TRUE(store->failCopyJob(jobs[1], "source answered 404", std::nullopt));
+  ASSERT_TRUE(store->releaseCopyJob(jobs[2]));
+  EXPECT_EQ(store->renewCopyJobLeases(jobs, kLongLease), (std::vector<bool>{false, false, false}));
+  EXPECT_TRUE(store->renewCopyJobLeases({}, kLongLease).empty());
+}
+
 TEST_P(CopyJobsTest, JobsOfDeletedAssetsFailInsteadOfBeingClaimed) {
   auto ids = importUploadLocal({newAsset("a"), newAsset("b")});
   store->deleteAssets(org, project, {ids[0]});
