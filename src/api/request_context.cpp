@@ -8,16 +8,36 @@
 
 namespace assetd::api {
 
-core::Principal authenticate(const http::Request& request, store::Store& store) {
+namespace {
+
+// The SHA-256 (hex) of the key in the `apikey` header; 401 when there is no plausible key.
+std::string keyHash(const http::Request& request) {
   std::string_view key = request.header("apikey");
   if (key.size() > 7 && (key.substr(0, 7) == "apikey " || key.substr(0, 7) == "APIKEY "))
     key.remove_prefix(7);
   while (!key.empty() && key.front() == ' ') key.remove_prefix(1);
   while (!key.empty() && key.back() == ' ') key.remove_suffix(1);
   if (key.empty() || key.size() > 256) throw core::ApiError::unauthorized();
-  auto found = store.findApiKey(core::sha256Hex(key));
+  return core::sha256Hex(key);
+}
+
+core::Principal principalOf(const core::ApiKeyInfo& key) {
+  return core::Principal{key.organizationId, key.id, key.name};
+}
+
+}  // namespace
+
+core::Principal authenticate(const http::Request& request, store::Store& store) {
+  auto found = store.findApiKey(keyHash(request));
   if (!found) throw core::ApiError::unauthorized();
-  return core::Principal{found->organizationId, found->id, found->name};
+  return principalOf(*found);
+}
+
+ProjectAccess authenticateWithProject(const http::Request& request, store::Store& store,
+                                      const std::string& projectId) {
+  auto found = store.findApiKeyAndProject(keyHash(request), projectId);
+  if (!found) throw core::ApiError::unauthorized();
+  return ProjectAccess{principalOf(found->key), found->projectExists};
 }
 
 std::int64_t intParam(const http::Params& params, const std::string& name, std::int64_t fallback,

@@ -13,6 +13,15 @@ namespace assetd::api {
 // The organization behind the `apikey` header (bare key, or "apikey <key>"). 401 otherwise.
 core::Principal authenticate(const http::Request& request, store::Store& store);
 
+// authenticate, and whether `projectId` is a live project of the caller's organization, in
+// one store read (for routes that need the project to exist but not its record).
+struct ProjectAccess {
+  core::Principal who;
+  bool projectExists = false;
+};
+ProjectAccess authenticateWithProject(const http::Request& request, store::Store& store,
+                                      const std::string& projectId);
+
 // An integer query parameter in [min, max], `fallback` when absent; otherwise 400
 // "<name>: must be an integer between <min> and <max>".
 std::int64_t intParam(const http::Params& params, const std::string& name, std::int64_t fallback,

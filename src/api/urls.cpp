@@ -35,9 +35,12 @@ std::optional<core::Storage> storageOf(ApiContext& ctx, const core::Principal& w
   return storage;
 }
 
-void requireProject(ApiContext& ctx, const core::Principal& who, const std::string& projectId) {
-  if (!ctx.store.getProject(who.organizationId, projectId))
-    throw core::ApiError::notFound("project");
+// The caller, and whether the `project` it names exists: one store read when a project is
+// named. Its 404 is left to the handler, after the parameters are validated.
+ProjectAccess callerAndProject(ApiContext& ctx, const http::Request& req,
+                               const std::optional<std::string>& project) {
+  if (project) return authenticateWithProject(req, ctx.store, *project);
+  return ProjectAccess{authenticate(req, ctx.store), false};
 }
 
 http::Response urlData(const char* key, const std::string& url) {
@@ -50,12 +53,12 @@ http::Response urlData(const char* key, const std::string& url) {
 }
 
 http::Response getUploadUrl(ApiContext& ctx, const http::Request& req) {
-  auto who = authenticate(req, ctx.store);
   auto params = http::Params::parseQuery(req.rawQuery);
+  auto project = params.get("project");
+  auto [who, projectExists] = callerAndProject(ctx, req, project);
   auto name = params.get("name");
   if (!name) throw core::ApiError::badRequest("name", "required");
   checkFileName(*name);
-  auto project = params.get("project");
   if (!project || project->empty()) throw core::ApiError::badRequest("project", "required");
   std::string type = fileType(params.get("type"));
   std::int64_t expires = expiresIn(params);
@@ -63,7 +66,7 @@ http::Response getUploadUrl(ApiContext& ctx, const http::Request& req) {
   if (contentType) checkContentType(*contentType);
   auto bucket = params.get("bucket");
 
-  requireProject(ctx, who, *project);
+  if (!projectExists) throw core::ApiError::notFound("project");
   urls::SignRequest sign{{{}, uploadKey(type, who.organizationId, *project, *name)},
                          nowSeconds(),
                          expires,
@@ -110,8 +113,9 @@ std::optional<urls::ObjectRef> ownObject(ApiContext& ctx, const core::Principal&
 }
 
 http::Response getSignedUrl(ApiContext& ctx, const http::Request& req) {
-  auto who = authenticate(req, ctx.store);
   auto params = http::Params::parseQuery(req.rawQuery);
+  auto project = params.get("project");
+  auto [who, projectExists] = callerAndProject(ctx, req, project);
   // The seed names it `url`; the SDK sends it as `name`, unencoded, so an earlier signature's
   // parameters after the first arrive as parameters of their own and are ignored.
   std::string field = params.has("url") ? "url" : "name";
@@ -123,7 +127,7 @@ http::Response getSignedUrl(ApiContext& ctx, const http::Request& req) {
   std::int64_t expires = expiresIn(params);
   auto bucketHint = params.get("bucket");
 
-  if (auto project = params.get("project")) requireProject(ctx, who, *project);
+  if (project && !projectExists) throw core::ApiError::notFound("project");
   urls::SignRequest sign{{}, nowSeconds(), expires, {}};
   if (auto storage = storageOf(ctx, who, params)) {
     urls::Target target = storageTarget(ctx.masterKey, *storage);

@@ -3,7 +3,7 @@
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/pem.h>
 #include <openssl/sha.h>
 
@@ -25,19 +25,59 @@ int base64Value(char c) {
   return -1;
 }
 
+// The algorithms are fetched once: OpenSSL 3's one-shot SHA256() and HMAC() look them up in the
+// provider store on every call, which costs more than hashing the short strings signers hash.
+const EVP_MD* sha256Algorithm() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (md == nullptr) throw core::ApiError::internal("SHA-256 is not available");
+  return md;
+}
+
+// An HMAC-SHA256 context per thread, re-keyed by each EVP_MAC_init.
+EVP_MAC_CTX* hmacContext() {
+  struct Context {
+    EVP_MAC_CTX* ctx = nullptr;
+    Context() {
+      static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+      if (mac == nullptr) return;
+      ctx = EVP_MAC_CTX_new(mac);
+      char digest[] = "SHA256";
+      OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0),
+                             OSSL_PARAM_construct_end()};
+      if (ctx != nullptr && EVP_MAC_CTX_set_params(ctx, params) != 1) {
+        EVP_MAC_CTX_free(ctx);
+        ctx = nullptr;
+      }
+    }
+    ~Context() { EVP_MAC_CTX_free(ctx); }
+    Context(const Context&) = delete;
+    Context& operator=(const Context&) = delete;
+  };
+  thread_local Context context;
+  if (context.ctx == nullptr) throw core::ApiError::internal("HMAC-SHA256 is not available");
+  return context.ctx;
+}
+
 }  // namespace
 
 std::string sha256(std::string_view data) {
   std::string out(SHA256_DIGEST_LENGTH, '\0');
-  SHA256(bytes(data), data.size(), reinterpret_cast<unsigned char*>(out.data()));
+  if (EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), nullptr,
+                 sha256Algorithm(), nullptr) != 1)
+    throw core::ApiError::internal("SHA-256 failed");
   return out;
 }
 
 std::string hmacSha256(std::string_view key, std::string_view data) {
-  std::string out(EVP_MAX_MD_SIZE, '\0');
-  unsigned int length = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), bytes(data), data.size(),
-           reinterpret_cast<unsigned char*>(out.data()), &length) == nullptr)
+  EVP_MAC_CTX* ctx = hmacContext();
+  std::string out(SHA256_DIGEST_LENGTH, '\0');
+  std::size_t length = 0;
+  // A zero-length key is valid HMAC; OpenSSL wants a non-null pointer for it.
+  static const unsigned char kNoKey = 0;
+  const unsigned char* keyBytes = key.empty() ? &kNoKey : bytes(key);
+  if (EVP_MAC_init(ctx, keyBytes, key.size(), nullptr) != 1 ||
+      EVP_MAC_update(ctx, bytes(data), data.size()) != 1 ||
+      EVP_MAC_final(ctx, reinterpret_cast<unsigned char*>(out.data()), &length, out.size()) != 1)
     throw core::ApiError::internal("HMAC-SHA256 failed");
   out.resize(length);
   return out;

@@ -215,8 +215,13 @@ std::string canonicalRequest(std::string_view method, std::string_view canonical
 std::string amzDate(std::int64_t unixSeconds) {
   // "2015-08-30T12:36:00.000Z" -> "20150830T123600Z"
   const std::string iso = core::isoMillis(unixSeconds * 1000);
-  return iso.substr(0, 4) + iso.substr(5, 2) + iso.substr(8, 2) + "T" + iso.substr(11, 2) +
-         iso.substr(14, 2) + iso.substr(17, 2) + "Z";
+  std::string out;
+  out.reserve(16);
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) out.push_back(iso[i]);
+  out.push_back('T');
+  for (std::size_t i : {11, 12, 14, 15, 17, 18}) out.push_back(iso[i]);
+  out.push_back('Z');
+  return out;
 }
 
 std::optional<std::int64_t> parseAmzDate(std::string_view text) {

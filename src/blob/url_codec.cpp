@@ -30,15 +30,22 @@ std::string uriEncode(std::string_view bytes, bool keepSlash) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(bytes.size() * 3 / 2);
-  for (char ch : bytes) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (isUnreserved(c) || (keepSlash && c == '/')) {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xf]);
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    // Runs that stay as they are are appended at once (most of a key or a parameter).
+    std::size_t kept = i;
+    while (kept < bytes.size()) {
+      const auto c = static_cast<unsigned char>(bytes[kept]);
+      if (!isUnreserved(c) && !(keepSlash && c == '/')) break;
+      ++kept;
     }
+    out.append(bytes.data() + i, kept - i);
+    if (kept == bytes.size()) break;
+    const auto c = static_cast<unsigned char>(bytes[kept]);
+    out.push_back('%');
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 0xf]);
+    i = kept + 1;
   }
   return out;
 }
