@@ -6,10 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <memory>
 #include <utility>
 
-#include "blob/stream_digest.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 
@@ -65,6 +63,31 @@ TempFile::~TempFile() {
   if (!path_.empty()) ::unlink(path_.c_str());
 }
 
+void TempFile::writeAt(std::uint64_t offset, const char* data, std::size_t n) {
+  while (n > 0) {
+    ssize_t written = ::pwrite(fd_, data, n, static_cast<off_t>(offset));
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      fail("object write failed");
+    }
+    data += written;
+    n -= static_cast<std::size_t>(written);
+    offset += static_cast<std::uint64_t>(written);
+  }
+}
+
+void TempFile::startWriteback(std::uint64_t offset, std::uint64_t length) {
+  ::sync_file_range(fd_, static_cast<off_t>(offset), static_cast<off_t>(length),
+                    SYNC_FILE_RANGE_WRITE);
+}
+
+bool TempFile::setDirect(bool direct) {
+  int flags = ::fcntl(fd_, F_GETFL);
+  if (flags < 0) return false;
+  flags = direct ? flags | O_DIRECT : flags & ~O_DIRECT;
+  return ::fcntl(fd_, F_SETFL, flags) == 0;
+}
+
 std::uint64_t TempFile::commitAs(const fs::path& target, bool durable) {
   if (durable && ::fsync(fd_) != 0) fail("object fsync failed");
   struct stat st {};
@@ -81,33 +104,6 @@ std::uint64_t TempFile::commitAs(const fs::path& target, bool durable) {
   path_.clear();
   if (durable) fsyncDirectory(target.parent_path());
   return static_cast<std::uint64_t>(st.st_ino);
-}
-
-Streamed copyInto(TempFile& file, const ReadFn& read, std::optional<std::uint64_t> expectedSize) {
-  auto buffer = std::make_unique<char[]>(kBufferSize);
-  StreamDigest digest(StreamDigest::Kind::Md5);
-  Streamed out;
-  for (;;) {
-    std::size_t want = kBufferSize;
-    if (expectedSize && *expectedSize - out.size < want)
-      want = static_cast<std::size_t>(*expectedSize - out.size);
-    if (want == 0) {
-      // Exactly the expected size so far: the stream must end here.
-      char extra = 0;
-      if (read(&extra, 1) != 0)
-        throw core::ApiError::badRequest("", "body is longer than its declared size");
-      break;
-    }
-    std::size_t n = read(buffer.get(), want);
-    if (n == 0) break;
-    digest.update(buffer.get(), n);
-    file.write(buffer.get(), n);
-    out.size += n;
-  }
-  if (expectedSize && out.size != *expectedSize)
-    throw core::ApiError::badRequest("", "body is shorter than its declared size");
-  out.md5 = digest.finish();
-  return out;
 }
 
 std::optional<ReadOnlyFile> ReadOnlyFile::open(const fs::path& path) {

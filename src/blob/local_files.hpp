@@ -16,6 +16,8 @@ namespace fs = std::filesystem;
 
 // Bodies move through buffers of this size; nothing larger is ever held.
 inline constexpr std::size_t kBufferSize = std::size_t{1} << 20;
+// Buffers one copyInto() holds at most.
+inline constexpr std::size_t kCopyDepth = 4;
 
 void writeAll(int fd, const char* data, std::size_t n);
 void fsyncDirectory(const fs::path& dir);
@@ -31,6 +33,14 @@ class TempFile {
 
   void write(const char* data, std::size_t n) { writeAll(fd_, data, n); }
   void write(std::string_view data) { writeAll(fd_, data.data(), data.size()); }
+  void writeAt(std::uint64_t offset, const char* data, std::size_t n);
+  // Starts writing [offset, offset + length) to disk without waiting, so that the fsync of
+  // commitAs() finds little left to do. Advisory: failures are left for fsync to report.
+  void startWriteback(std::uint64_t offset, std::uint64_t length);
+  // Switches the following writes to direct I/O (past the page cache: no copy, no writeback
+  // left for fsync); they must then be of whole blocks, from block-aligned memory, at aligned
+  // offsets. Returns false where the file system refuses it. `false` switches back.
+  bool setDirect(bool direct);
   // fsync, close, rename to `target` (creating its parent directories), fsync the parent.
   // Returns the inode the file has at its new name. Throws core::ApiError 409 when `target` or
   // one of its parents is taken by the other kind of entry (a key "a" beside a key "a/b").
@@ -48,7 +58,9 @@ struct Streamed {
   std::string md5;  // raw 16 bytes
 };
 // Pulls `read` to its end into `file`, hashing as it goes. With `expectedSize`, a stream that
-// ends early or runs long throws core::ApiError 400.
+// ends early or runs long throws core::ApiError 400. `read` is only called from the calling
+// thread; past one buffer, a hashing and a writing thread take the filled buffers (MD5 is
+// slower than receiving or writing), at most kCopyDepth of them in flight.
 Streamed copyInto(TempFile& file, const ReadFn& read, std::optional<std::uint64_t> expectedSize);
 
 // A regular file opened for reading; nullopt from open() if there is none at `path`.
