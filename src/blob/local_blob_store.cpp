@@ -144,9 +144,17 @@ ObjectInfo LocalBlobStore::commit(files::TempFile& temp, const std::string& key,
 ObjectInfo LocalBlobStore::putStream(const std::string& key, const ReadFn& read,
                                      std::optional<std::uint64_t> expectedSize,
                                      const std::string& contentType) {
+  return putStream(key, read, expectedSize, contentType, {});
+}
+
+ObjectInfo LocalBlobStore::putStream(const std::string& key, const ReadFn& read,
+                                     std::optional<std::uint64_t> expectedSize,
+                                     const std::string& contentType,
+                                     const BeforeCommit& beforeCommit) {
   checkObjectKey(key);
   files::TempFile temp(tempDir_);
   files::Streamed body = files::copyInto(temp, read, expectedSize);
+  if (beforeCommit) beforeCommit(body.md5);
   return commit(temp, key, body.size, quotedHexEtag(body.md5), contentType);
 }
 

@@ -28,6 +28,13 @@ class LocalBlobStore final : public BlobStore {
   ObjectInfo putStream(const std::string& key, const ReadFn& read,
                        std::optional<std::uint64_t> expectedSize,
                        const std::string& contentType) override;
+  // Called with the body's raw MD5 once it is in a temp file, before anything is committed;
+  // throwing abandons the upload (a client's Content-MD5 is checked this way, with the MD5
+  // computed for the ETag).
+  using BeforeCommit = std::function<void(const std::string& md5)>;
+  ObjectInfo putStream(const std::string& key, const ReadFn& read,
+                       std::optional<std::uint64_t> expectedSize, const std::string& contentType,
+                       const BeforeCommit& beforeCommit);
   std::optional<ObjectInfo> head(const std::string& key) override;
   bool read(const std::string& key, std::uint64_t offset, std::uint64_t length,
             const WriteFn& write) override;
@@ -60,7 +67,8 @@ class LocalBlobStore final : public BlobStore {
   std::string createUpload(const std::string& key, const std::string& contentType);
   // Stores one part (1..10000), replacing an earlier one of the same number; returns its ETag.
   std::string uploadPart(const std::string& uploadId, const std::string& key, int partNumber,
-                         const ReadFn& read, std::optional<std::uint64_t> expectedSize);
+                         const ReadFn& read, std::optional<std::uint64_t> expectedSize,
+                         const BeforeCommit& beforeCommit = {});
   struct CompletedPart {
     int number = 0;
     std::string etag;

@@ -112,12 +112,14 @@ std::string LocalBlobStore::createUpload(const std::string& key, const std::stri
 
 std::string LocalBlobStore::uploadPart(const std::string& uploadId, const std::string& key,
                                        int partNumber, const ReadFn& read,
-                                       std::optional<std::uint64_t> expectedSize) {
+                                       std::optional<std::uint64_t> expectedSize,
+                                       const BeforeCommit& beforeCommit) {
   if (partNumber < 1 || partNumber > kMaxPartNumber)
     throw S3Error(400, "InvalidArgument", "Part number must be an integer between 1 and 10000");
   uploadDir(uploadId, key);  // fail before reading the body
   files::TempFile temp(tempDir_);
   files::Streamed body = files::copyInto(temp, read, expectedSize);
+  if (beforeCommit) beforeCommit(body.md5);
   std::string hex = crypto::hex(body.md5);
   std::lock_guard lock(uploadLock(uploadId));
   fs::path dir = uploadDir(uploadId, key);  // still there after the body arrived?

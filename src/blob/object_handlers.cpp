@@ -53,6 +53,7 @@ bool etagMatches(std::string_view condition, const std::string& etag) {
 
 void putObject(S3Call& call) {
   PayloadReader body = call.payload();
+  body.deferContentMd5();  // checked with the store's MD5 of the body, computed for the ETag
   std::optional<std::uint64_t> size = body.declaredSize();
   if (size && *size > call.config.maxObjectBytes) throw tooLarge();
   std::uint64_t received = 0;
@@ -63,7 +64,8 @@ void putObject(S3Call& call) {
     return got;
   };
   ObjectInfo info =
-      call.store.putStream(call.key, read, size, std::string(call.request.header("content-type")));
+      call.store.putStream(call.key, read, size, std::string(call.request.header("content-type")),
+                           [&](const std::string& md5) { body.checkContentMd5(md5); });
   HeaderList extra = {{"ETag", info.etag}};
   for (auto& header : body.checksumHeaders()) extra.push_back(std::move(header));
   call.sendEmpty(200, std::move(extra));

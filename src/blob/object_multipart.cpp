@@ -37,6 +37,7 @@ void uploadPart(S3Call& call) {
   if (numberText.empty() || ec != std::errc() || end != numberText.data() + numberText.size())
     throw S3Error(400, "InvalidArgument", "Part number must be an integer between 1 and 10000");
   PayloadReader body = call.payload();
+  body.deferContentMd5();  // checked with the store's MD5 of the part, computed for its ETag
   std::optional<std::uint64_t> size = body.declaredSize();
   if (size && *size > call.config.maxObjectBytes) throw tooLarge();
   std::uint64_t received = 0;
@@ -46,7 +47,8 @@ void uploadPart(S3Call& call) {
     if (received > call.config.maxObjectBytes) throw tooLarge();
     return got;
   };
-  std::string etag = call.store.uploadPart(id, call.key, number, read, size);
+  std::string etag = call.store.uploadPart(
+      id, call.key, number, read, size, [&](const std::string& md5) { body.checkContentMd5(md5); });
   HeaderList extra = {{"ETag", etag}};
   for (auto& header : body.checksumHeaders()) extra.push_back(std::move(header));
   call.sendEmpty(200, std::move(extra));

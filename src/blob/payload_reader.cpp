@@ -180,9 +180,7 @@ void PayloadReader::finish() {
     throw S3Error(400, "IncompleteBody",
                   "You did not provide the number of bytes specified by the "
                   "x-amz-decoded-content-length header.");
-  if (md5_ && md5_->finish() != expectedMd5_)
-    throw S3Error(400, "BadDigest",
-                  "The Content-MD5 you specified did not match what we received.");
+  if (md5_) checkContentMd5(md5_->finish());
   if (!checksum_) return;
   std::string expected = expectedChecksum_;
   if (checksumInTrailer_) {
@@ -199,6 +197,16 @@ void PayloadReader::finish() {
   std::string actual = checksum_->base64();
   if (actual != expected) throw badDigest(uppercase(checksum_->algorithm()));
   checkedChecksum_ = actual;
+}
+
+void PayloadReader::deferContentMd5() {
+  md5_.reset();
+}
+
+void PayloadReader::checkContentMd5(const std::string& md5) const {
+  if (!expectedMd5_.empty() && md5 != expectedMd5_)
+    throw S3Error(400, "BadDigest",
+                  "The Content-MD5 you specified did not match what we received.");
 }
 
 std::vector<std::pair<std::string, std::string>> PayloadReader::checksumHeaders() const {

@@ -3,7 +3,8 @@
 // framing removed, and every integrity claim the client made checked as the bytes pass
 // (x-amz-content-sha256, Content-MD5, x-amz-checksum-* in a header or trailer, chunk
 // signatures, x-amz-decoded-content-length). A failed check throws S3Error from the read that
-// reaches the end, before a caller can commit anything.
+// reaches the end, before a caller can commit anything; only a Content-MD5 check the caller took
+// over (deferContentMd5) is left to the caller.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -52,6 +53,14 @@ class PayloadReader {
   std::size_t read(char* out, std::size_t n);
   // The decoded body's length when the request declared it.
   std::optional<std::uint64_t> declaredSize() const { return declaredSize_; }
+  // Leaves the Content-MD5 check to a caller that computes the body's MD5 anyway (a store, for
+  // the ETag, on its own hashing thread), so that the body is not hashed twice on the receiving
+  // thread. Call before the first read; the caller must then pass the body's MD5 to
+  // checkContentMd5() before it commits anything.
+  void deferContentMd5();
+  // Throws S3Error BadDigest unless `md5` (raw 16 bytes) is what Content-MD5 announced; nothing
+  // to check without Content-MD5.
+  void checkContentMd5(const std::string& md5) const;
   // After the end: the checked checksum as a response header, if there was one.
   std::vector<std::pair<std::string, std::string>> checksumHeaders() const;
 

@@ -2,7 +2,6 @@
 
 #include <openssl/evp.h>
 
-#include <array>
 #include <stdexcept>
 
 namespace assetd::blob {
@@ -19,40 +18,6 @@ const EVP_MD* algorithm(StreamDigest::Kind kind) {
   }
   return EVP_sha256();
 }
-
-using CrcTable = std::array<std::uint32_t, 256>;
-
-constexpr CrcTable makeTable(std::uint32_t reflectedPolynomial) {
-  CrcTable table{};
-  for (std::uint32_t i = 0; i < 256; ++i) {
-    std::uint32_t c = i;
-    for (int bit = 0; bit < 8; ++bit) c = (c & 1) ? (c >> 1) ^ reflectedPolynomial : c >> 1;
-    table[i] = c;
-  }
-  return table;
-}
-
-constexpr CrcTable kCrc32 = makeTable(0xEDB88320u);
-constexpr CrcTable kCrc32c = makeTable(0x82F63B78u);
-
-std::uint32_t runCrc(const CrcTable& table, std::uint32_t crc, const char* data, std::size_t n) {
-  crc = ~crc;
-  for (std::size_t i = 0; i < n; ++i)
-    crc = table[(crc ^ static_cast<unsigned char>(data[i])) & 0xFF] ^ (crc >> 8);
-  return ~crc;
-}
-
-constexpr std::array<std::uint64_t, 256> makeTable64(std::uint64_t reflectedPolynomial) {
-  std::array<std::uint64_t, 256> table{};
-  for (std::uint64_t i = 0; i < 256; ++i) {
-    std::uint64_t c = i;
-    for (int bit = 0; bit < 8; ++bit) c = (c & 1) ? (c >> 1) ^ reflectedPolynomial : c >> 1;
-    table[i] = c;
-  }
-  return table;
-}
-
-constexpr std::array<std::uint64_t, 256> kCrc64Nvme = makeTable64(0x9A6C9329AC4BC9B5ull);
 
 }  // namespace
 
@@ -82,21 +47,6 @@ std::string md5(std::string_view data) {
   StreamDigest digest(StreamDigest::Kind::Md5);
   digest.update(data);
   return digest.finish();
-}
-
-std::uint32_t crc32(std::uint32_t crc, const char* data, std::size_t n) {
-  return runCrc(kCrc32, crc, data, n);
-}
-
-std::uint32_t crc32c(std::uint32_t crc, const char* data, std::size_t n) {
-  return runCrc(kCrc32c, crc, data, n);
-}
-
-std::uint64_t crc64nvme(std::uint64_t crc, const char* data, std::size_t n) {
-  crc = ~crc;
-  for (std::size_t i = 0; i < n; ++i)
-    crc = kCrc64Nvme[(crc ^ static_cast<unsigned char>(data[i])) & 0xFF] ^ (crc >> 8);
-  return ~crc;
 }
 
 }  // namespace assetd::blob

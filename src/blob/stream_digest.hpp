@@ -31,7 +31,8 @@ class StreamDigest {
 // One-shot MD5, raw 16 bytes.
 std::string md5(std::string_view data);
 
-// CRC-32 (IEEE, as zlib) and CRC-32C (Castagnoli), continued from `crc` (0 to start).
+// CRC-32 (IEEE, as zlib) and CRC-32C (Castagnoli), continued from `crc` (0 to start). The
+// fastest implementation the CPU allows (crc.cpp).
 std::uint32_t crc32(std::uint32_t crc, const char* data, std::size_t n);
 std::uint32_t crc32c(std::uint32_t crc, const char* data, std::size_t n);
 // CRC-64/NVME, as S3's x-amz-checksum-crc64nvme.

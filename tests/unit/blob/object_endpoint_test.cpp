@@ -431,6 +431,65 @@ TEST_F(ObjectEndpoint, ContentMd5AndChecksumHeadersAreChecked) {
   EXPECT_FALSE(store->head("crcb"));
 }
 
+// Bodies past one buffer are hashed on the store's own thread; the Content-MD5 check uses that
+// MD5 and still comes before anything is committed.
+TEST_F(ObjectEndpoint, ContentMd5OfALargeBodyIsCheckedBeforeCommit) {
+  put("large", "before");
+  std::string body(3u << 20, '\0');
+  for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>(i * 7 + i / 4096);
+  FakeExchange bad = presigned("PUT", "/assetd/large");
+  bad.req.headers.emplace_back("content-md5", crypto::base64Encode(md5(body + "x")));
+  bad.body = body;
+  run(bad);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.errorCode(), "BadDigest");
+  EXPECT_EQ(store->get("large"), "before");
+  EXPECT_TRUE(noTempFiles());
+
+  FakeExchange good = presigned("PUT", "/assetd/large");
+  good.req.headers.emplace_back("content-md5", crypto::base64Encode(md5(body)));
+  good.body = body;
+  run(good);
+  ASSERT_EQ(good.status, 200) << good.sent;
+  EXPECT_EQ(good.header("ETag"), "\"" + crypto::hex(md5(body)) + "\"");
+  EXPECT_EQ(store->get("large"), body);
+}
+
+TEST_F(ObjectEndpoint, ContentMd5OfAPartIsChecked) {
+  FakeExchange create = presigned("POST", "/assetd/parts?uploads");
+  run(create);
+  ASSERT_EQ(create.status, 200) << create.sent;
+  std::string id = s3xml::firstText(create.sent, "UploadId").value_or("");
+  std::string body(2u << 20, 'p');
+  std::string etag = "\"" + crypto::hex(md5(body)) + "\"";
+  auto uploadPart = [&](const std::string& claimedMd5) {
+    FakeExchange part = presigned("PUT", "/assetd/parts?partNumber=1&uploadId=" + id);
+    part.req.headers.emplace_back("content-md5", crypto::base64Encode(claimedMd5));
+    part.body = body;
+    run(part);
+    return part;
+  };
+  auto complete = [&] {
+    FakeExchange done = presigned("POST", "/assetd/parts?uploadId=" + id);
+    done.body = "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + etag +
+                "</ETag></Part></CompleteMultipartUpload>";
+    run(done);
+    return done;
+  };
+
+  FakeExchange bad = uploadPart(md5("other"));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.errorCode(), "BadDigest");
+  EXPECT_EQ(complete().errorCode(), "InvalidPart");  // the refused part was not kept
+
+  FakeExchange good = uploadPart(md5(body));
+  ASSERT_EQ(good.status, 200) << good.sent;
+  EXPECT_EQ(good.header("ETag"), etag);
+  EXPECT_EQ(complete().status, 200);
+  EXPECT_EQ(store->get("parts"), body);
+  EXPECT_TRUE(noTempFiles());
+}
+
 // Builds a STREAMING-AWS4-HMAC-SHA256-PAYLOAD body for `exchange`, whose Authorization header
 // carries the seed signature.
 std::string signedChunks(const FakeExchange& exchange, const std::vector<std::string>& chunks) {
