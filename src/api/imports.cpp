@@ -4,12 +4,17 @@
 #include "api/request_context.hpp"
 #include "api/routes.hpp"
 #include "api/upload_local.hpp"
+#include "blob/put_many.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "http/multipart.hpp"
 
 namespace assetd::api {
 namespace {
+
+// Conversation files written at once by one chat import: each is a round trip when the
+// server's objects are on an S3 service, and an fsync in its own store.
+constexpr std::size_t kConcurrentFileWrites = 8;
 
 std::string importData(const core::ImportResult& result, std::int64_t preLabels,
                        std::int64_t validPreLabels) {
@@ -62,31 +67,34 @@ core::ImportResult importChat(ApiContext& ctx, const core::Principal& who,
   request.createdBy = who.keyName;
   request.commonBatchRefs = chat.batchRefs;
   request.assets.reserve(count);
-  std::vector<std::string> writtenKeys;
+  std::vector<blob::PutItem> files;
+  files.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    core::NewAsset asset;
+    asset.id = core::newObjectId();  // the conversation file is named after its asset
+    std::string key = "assets/" + who.organizationId + "/" + project.id + "/" + asset.id + ".json";
+    asset.data = ctx.blobs.urlFor(key);
+    files.push_back({std::move(key), chat.conversationsJson.empty()
+                                         ? std::string_view("[]")
+                                         : std::string_view(chat.conversationsJson[i])});
+    asset.editorType = "llm";
+    asset.priority = chat.priority;
+    asset.externalId =
+        chat.namePrefix +
+        (chat.sequentialNames ? std::to_string(project.assetCount + 1 + i) : asset.id);
+    if (!chat.llmConfigJson.empty())
+      asset.contextDataJson = R"({"llmConfig":)" + chat.llmConfigJson + "}";
+    request.assets.push_back(std::move(asset));
+  }
+  blob::putAll(ctx.blobs, files, kConcurrentFileWrites);  // all or none
   try {
-    for (std::size_t i = 0; i < count; ++i) {
-      core::NewAsset asset;
-      asset.id = core::newObjectId();  // the conversation file is named after its asset
-      std::string key =
-          "assets/" + who.organizationId + "/" + project.id + "/" + asset.id + ".json";
-      ctx.blobs.put(key, chat.conversationsJson.empty()
-                             ? std::string_view("[]")
-                             : std::string_view(chat.conversationsJson[i]));
-      writtenKeys.push_back(key);
-      asset.data = ctx.blobs.urlFor(key);
-      asset.editorType = "llm";
-      asset.priority = chat.priority;
-      asset.externalId =
-          chat.namePrefix +
-          (chat.sequentialNames ? std::to_string(project.assetCount + 1 + i) : asset.id);
-      if (!chat.llmConfigJson.empty())
-        asset.contextDataJson = R"({"llmConfig":)" + chat.llmConfigJson + "}";
-      request.assets.push_back(std::move(asset));
-    }
     return ctx.store.importAssets(who.organizationId, project.id, request);
   } catch (...) {
     // The records were not written: take back the conversation files too.
-    for (const auto& key : writtenKeys) ctx.blobs.remove(key);
+    std::vector<std::string> keys;
+    keys.reserve(files.size());
+    for (auto& file : files) keys.push_back(std::move(file.key));
+    blob::removeAll(ctx.blobs, keys, kConcurrentFileWrites);
     throw;
   }
 }

@@ -4,8 +4,9 @@ Every test talks HTTP to a real `assetd serve` process. Which record store it ru
 ASSETD_TEST_BACKEND (default "sqlite"); a backend only decides which storage arguments and
 environment the `serve` and `admin` commands get, so adding one means adding one class below.
 Where file bodies live is chosen by ASSETD_TEST_BLOB: "local" (default, the built-in store and
-endpoint) or "swift" (an external S3 service, see SwiftBlobs); tests marked `builtin_store` are left
-out with an external one.
+endpoint) or "swift" (an external S3 service, see SwiftBlobs). A server with an external store keeps
+the built-in S3 endpoint off, so modules marked `builtin_store` (tests of that endpoint) get servers
+with their objects in the built-in store whatever ASSETD_TEST_BLOB says: every test runs either way.
 """
 
 import hashlib
@@ -170,16 +171,6 @@ def make_blobs():
     return BLOBS[name]()
 
 
-def pytest_collection_modifyitems(config, items):
-    """With an external object store, tests of the built-in endpoint have nothing to test."""
-    if os.environ.get("ASSETD_TEST_BLOB", "local") == "local":
-        return
-    builtin = [item for item in items if item.get_closest_marker("builtin_store")]
-    if builtin:
-        config.hook.pytest_deselected(items=builtin)
-        items[:] = [item for item in items if not item.get_closest_marker("builtin_store")]
-
-
 # --- processes --------------------------------------------------------------------------------
 
 
@@ -295,15 +286,16 @@ class Server:
 class ServerFactory:
     """Starts servers on fresh data directories and stops whatever is left at teardown."""
 
-    def __init__(self, tmp_path_factory):
+    def __init__(self, tmp_path_factory, blobs=None):
         self.tmp = tmp_path_factory
         self.backend = make_backend()
-        self.blobs = make_blobs()
+        self.blobs = blobs or make_blobs()
         self.servers = []
 
-    def new(self, extra_args=(), env=None, use_flags=True, listen=None, start=True):
+    def new(self, extra_args=(), env=None, use_flags=True, listen=None, start=True, blobs=None):
+        """`blobs` overrides the factory's object store for this server (e.g. LocalBlobs())."""
         root = self.tmp.mktemp("assetd")
-        server = Server(self.backend, root / "data", root, extra_args, env, use_flags, listen, self.blobs)
+        server = Server(self.backend, root / "data", root, extra_args, env, use_flags, listen, blobs or self.blobs)
         self.servers.append(server)
         if start:
             server.start()
@@ -318,8 +310,11 @@ class ServerFactory:
 
 
 @pytest.fixture(scope="module")
-def server_factory(tmp_path_factory):
-    factory = ServerFactory(tmp_path_factory)
+def server_factory(tmp_path_factory, request):
+    """Servers of the module. In a module marked `builtin_store` their objects are in the built-in
+    store (served by the built-in S3 endpoint under test) even when ASSETD_TEST_BLOB names another."""
+    builtin = request.node.get_closest_marker("builtin_store") is not None
+    factory = ServerFactory(tmp_path_factory, LocalBlobs() if builtin else None)
     yield factory
     factory.close()
 

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from apilib import Api, fail, ok, unique
-from conftest import free_port
+from conftest import LocalBlobs, free_port
 
 
 def snapshot(api):
@@ -109,9 +109,11 @@ def test_sigint_stops_gracefully_and_a_second_start_shows_no_key(server_factory)
 def test_configuration_from_the_environment(server_factory, tmp_path):
     port = free_port()
     public = "http://assets.example.test:9999"
+    # --public-url names the built-in store's URLs: this server keeps its objects there.
     server = server_factory.new(
         use_flags=False,
         start=False,
+        blobs=LocalBlobs(),
         env={
             "ASSETD_DATA_DIR": str(tmp_path / "env-data"),
             "ASSETD_LISTEN": f"127.0.0.1:{port}",
@@ -134,7 +136,9 @@ def test_configuration_from_the_environment(server_factory, tmp_path):
 def test_public_url_flag(server_factory):
     port = free_port()
     public = "https://hub.example.test/base"
-    server = server_factory.new(listen=f"127.0.0.1:{port}", extra_args=["--public-url", public])
+    server = server_factory.new(
+        listen=f"127.0.0.1:{port}", extra_args=["--public-url", public], blobs=LocalBlobs()
+    )
     api = Api(f"http://127.0.0.1:{port}", server.ready["apiKey"])
     pid = server.ready["projectId"]
     ok(api.post(f"/v2/project/{pid}/chat", data={"numberOfConversations": "2"}), 201)
