@@ -25,7 +25,8 @@ std::size_t readerCount() {
 
 }  // namespace
 
-SqliteStore::SqliteStore(const std::string& path) : pool_(path, readerCount()) {}
+SqliteStore::SqliteStore(const std::string& path)
+    : pool_(path, readerCount()), authCache_(openAuthCache(path)) {}
 
 std::int64_t SqliteStore::writeClock() {
   lastWriteMillis_ = std::max(lastWriteMillis_, core::nowMillis());
@@ -88,6 +89,7 @@ bool SqliteStore::revokeApiKey(const std::string& keyId) {
   q->run();
   bool revoked = db.changes() > 0;
   tx.commit();
+  if (revoked && authCache_) authCache_->invalidate();
   return revoked;
 }
 
@@ -101,6 +103,17 @@ std::optional<core::ApiKeyInfo> SqliteStore::findApiKey(const std::string& keyHa
 }
 
 std::optional<Store::KeyAndProject> SqliteStore::findApiKeyAndProject(
+    const std::string& keyHash, const std::string& projectId) {
+  if (!authCache_) return readApiKeyAndProject(keyHash, projectId);
+  // Read before the database: a change committed after this read bumps it past `generation`.
+  std::uint64_t generation = authCache_->generation();
+  if (auto known = authCache_->find(keyHash, projectId, generation)) return known;
+  auto found = readApiKeyAndProject(keyHash, projectId);
+  if (found) authCache_->remember(keyHash, projectId, *found, generation);
+  return found;
+}
+
+std::optional<Store::KeyAndProject> SqliteStore::readApiKeyAndProject(
     const std::string& keyHash, const std::string& projectId) {
   // One statement is one read transaction: half the snapshot cost of two lookups.
   auto reader = pool_.reader();

@@ -2,8 +2,10 @@
 // The SQLite implementation of Store. Writes run one at a time on the pool's writer, each in
 // one BEGIN IMMEDIATE transaction; reads run on pooled read-only connections, each in one
 // read transaction (a consistent snapshot).
+#include <memory>
 #include <string>
 
+#include "store/sqlite/auth_cache.hpp"
 #include "store/sqlite/connection_pool.hpp"
 #include "store/store.hpp"
 
@@ -70,9 +72,13 @@ class SqliteStore final : public Store {
   // follow the order of ids and seqs even if the wall clock steps back. Call only while
   // holding the writer.
   std::int64_t writeClock();
+  std::optional<KeyAndProject> readApiKeyAndProject(const std::string& keyHash,
+                                                    const std::string& projectId);
 
   ConnectionPool pool_;
   std::int64_t lastWriteMillis_ = 0;
+  // Null when the database is not a plain file: then every lookup reads the database.
+  std::unique_ptr<AuthCache> authCache_;
 };
 
 }  // namespace assetd::store::sqlite

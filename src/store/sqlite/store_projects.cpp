@@ -98,6 +98,8 @@ bool SqliteStore::deleteProject(const std::string& org, const std::string& proje
     q->run();
   }
   tx.commit();
+  // Cached lookups may say the project exists.
+  if (authCache_) authCache_->invalidate();
   return true;
 }
 
