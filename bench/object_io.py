@@ -6,6 +6,8 @@ Each round runs, in this order, with the source file in the page cache wherever 
   the baseline of the target; then the same with oflag=direct (past the page cache, as the
   server writes whole buffers), for reference;
 - dd if=FILE of=/dev/null bs=1M after dropping the page cache (a cold read);
+- the same file sent over a loopback TCP socket with sendfile() and received into a 1 MiB
+  buffer, no HTTP, after dropping the page cache: the ceiling of a cold GET on this machine;
 - openssl dgst -md5 SOURCE: the speed of MD5 on one core, the PUT's ceiling (the ETag is the
   body's MD5, computed while it arrives);
 - PUT of SOURCE with curl (`curl -T`), then with bench/object_client (read() of 1 MiB, send());
@@ -15,8 +17,10 @@ Figures are medians over the rounds; ratios are ratios of medians.
 """
 import json
 import os
+import socket
 import statistics
 import subprocess
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -40,6 +44,29 @@ def client(binary, verb, url, path):
     out = subprocess.run([binary, verb, url, path], check=True, capture_output=True,
                          text=True).stdout
     return json.loads(out)["seconds"]
+
+
+def raw_loopback_seconds(path):
+    """Seconds to move the file over loopback TCP: sendfile() on one side, recv() on the other."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def send():
+        connection, _ = listener.accept()
+        with connection, open(path, "rb") as file:
+            connection.sendfile(file)
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    buffer = memoryview(bytearray(1 << 20))
+    with socket.create_connection(("127.0.0.1", port)) as receiver:
+        begin = time.perf_counter()
+        while receiver.recv_into(buffer):
+            pass
+        seconds = time.perf_counter() - begin
+    sender.join()
+    listener.close()
+    return seconds
 
 
 def api_get(base, key, path):
@@ -68,7 +95,7 @@ def measure(build, ready, pid, source, work, rounds):
     """Seconds of each step per round, and the server's peak memory growth in MiB."""
     client_bin = os.path.join(build, "object_client")
     ddfile = os.path.join(work, "dd.bin")
-    runs = {name: [] for name in ("dd_write", "dd_direct", "dd_read", "md5", "put_curl",
+    runs = {name: [] for name in ("dd_write", "dd_direct", "dd_read", "raw_send", "md5", "put_curl",
                                   "put_client", "get_curl", "get_client")}
     rss_before = peak_rss_kib(pid)
     for round_ in range(rounds):
@@ -79,6 +106,8 @@ def measure(build, ready, pid, source, work, rounds):
                                         "oflag=direct", "conv=fsync"]))
         drop_caches()
         runs["dd_read"].append(timed(["dd", f"if={ddfile}", "of=/dev/null", "bs=1M"]))
+        drop_caches()
+        runs["raw_send"].append(raw_loopback_seconds(ddfile))
         os.remove(ddfile)
         warm(source)
         runs["md5"].append(timed(["openssl", "dgst", "-md5", source]))
@@ -116,4 +145,8 @@ def report(runs, rss_growth, size):
     line("dd read, cold cache (bs=1M)", "dd_read")
     line("GET, curl -o /dev/null, cold", "get_curl", "dd_read")
     line("GET, object_client, cold", "get_client", "dd_read")
+    line("sendfile -> recv, loopback, cold", "raw_send")
+    print(f"  GET / raw loopback transfer (HTTP's cost): curl "
+          f"{rate['get_curl'] / rate['raw_send']:.2f}, object_client "
+          f"{rate['get_client'] / rate['raw_send']:.2f}")
     print(f"  server peak memory growth {rss_growth:.1f} MiB (target < 32)")
