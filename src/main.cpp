@@ -72,6 +72,12 @@ int main(int argc, char** argv) {
       ->add_option("--s3-region", serveConfig.s3Region,
                    "Region of the built-in S3 endpoint (default: us-east-1)")
       ->envname("ASSETD_S3_REGION");
+  serveCmd
+      ->add_option("--multipart-expiry-hours", serveConfig.multipartExpiryHours,
+                   "Remove multipart uploads of the built-in S3 endpoint idle this many hours "
+                   "(default: 168)")
+      ->envname("ASSETD_MULTIPART_EXPIRY_HOURS")
+      ->check(CLI::PositiveNumber);
 
   addCopyOptions(*serveCmd, serveConfig.copy);
   addBlobOptions(*serveCmd, serveConfig.blob);

@@ -1,5 +1,8 @@
 #include "app/builtin_objects.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <chrono>
 #include <filesystem>
 
 #include "app/object_credentials.hpp"
@@ -29,6 +32,17 @@ BuiltinObjectStore startBuiltinObjectStore(const ServeConfig& config, const std:
   endpoint.region = credentials.region;
   endpoint.publicUrl = publicUrl;
   server.setStreamRoute(blob::objectEndpoint(*out.store, std::move(endpoint)));
+
+  blob::UploadExpiry::Reports reports;
+  reports.swept = [](std::size_t removed) {
+    if (removed > 0) spdlog::info("removed {} abandoned multipart upload(s)", removed);
+  };
+  reports.failed = [](const std::exception& e) {
+    spdlog::warn("multipart upload expiry failed: {}", e.what());
+  };
+  out.uploadExpiry = std::make_unique<blob::UploadExpiry>(
+      *out.store, std::chrono::hours(config.multipartExpiryHours), std::chrono::hours(1),
+      std::move(reports));
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include "api/routes.hpp"
 #include "app/config.hpp"
 #include "blob/local_blob_store.hpp"
+#include "blob/upload_expiry.hpp"
 #include "http/server.hpp"
 
 namespace assetd::app {
@@ -13,11 +14,14 @@ namespace assetd::app {
 struct BuiltinObjectStore {
   std::unique_ptr<blob::LocalBlobStore> store;
   api::ObjectStoreAccess access;  // what getUploadUrl and getSignedUrl sign with
+  // Declared after the store it sweeps, so that it stops first.
+  std::unique_ptr<blob::UploadExpiry> uploadExpiry;
 };
 
 // Opens <data>/objects, settles the endpoint's key pair (recorded or overridden), records the
-// announced endpoint for `assetd admin s3-credentials`, and serves the S3 endpoint on every
-// path outside /v2. Call before server.run().
+// announced endpoint for `assetd admin s3-credentials`, serves the S3 endpoint on every
+// path outside /v2 and starts the hourly expiry of abandoned multipart uploads. Call before
+// server.run().
 BuiltinObjectStore startBuiltinObjectStore(const ServeConfig& config, const std::string& bucket,
                                            const std::string& publicUrl, http::Server& server);
 

@@ -25,6 +25,8 @@ struct ServeConfig {
   std::string s3AccessKey;
   std::string s3SecretKey;
   std::string s3Region;
+  // Multipart uploads of the built-in endpoint idle this long (no new part) are removed.
+  int multipartExpiryHours = 168;
 };
 
 struct HostPort {

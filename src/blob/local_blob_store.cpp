@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <sstream>
 
@@ -21,12 +22,14 @@ constexpr std::size_t kMaxSegmentBytes = 255;
 constexpr std::string_view kMetaVersion = "assetd-object-meta 1";
 
 // Sidecar text: version line, identity of the object file it describes (inode, size,
-// modification time), ETag, content type. The identity ties the sidecar to one version of the
-// object: a stale one is recognized, not trusted.
+// modification time), ETag, content type, then one "name:value" line per kept header (none in
+// sidecars written before headers were kept, which read the same). The identity ties the
+// sidecar to one version of the object: a stale one is recognized, not trusted.
 struct Sidecar {
   std::string identity;
   std::string etag;
   std::string contentType;
+  StoredHeaders headers;
 };
 
 std::string oneLine(std::string text) {
@@ -43,6 +46,10 @@ std::optional<Sidecar> readSidecar(const fs::path& path) {
   if (!std::getline(in, version) || version != kMetaVersion || !std::getline(in, out.identity) ||
       !std::getline(in, out.etag) || !std::getline(in, out.contentType))
     return std::nullopt;
+  std::string rest{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  auto headers = decodeStoredHeaders(rest);
+  if (!headers) return std::nullopt;
+  out.headers = std::move(*headers);
   return out;
 }
 
@@ -119,7 +126,8 @@ std::mutex& LocalBlobStore::lockFor(const std::string& key) {
 }
 
 ObjectInfo LocalBlobStore::commit(files::TempFile& temp, const std::string& key, std::uint64_t size,
-                                  const std::string& etag, const std::string& contentType) {
+                                  const std::string& etag, const std::string& contentType,
+                                  const StoredHeaders& headers) {
   fs::path target = objectPath(key);
   // The sidecar is prepared before the lock so the critical section is two renames.
   files::TempFile sidecar(tempDir_);
@@ -128,7 +136,7 @@ ObjectInfo LocalBlobStore::commit(files::TempFile& temp, const std::string& key,
   auto file = files::ReadOnlyFile::open(target);
   if (!file) throw core::ApiError::internal("object vanished while it was stored");
   std::string text = std::string(kMetaVersion) + "\n" + file->identity() + "\n" + etag + "\n" +
-                     oneLine(contentType) + "\n";
+                     oneLine(contentType) + "\n" + encodeStoredHeaders(headers);
   sidecar.write(text);
   // Not fsynced: after a crash a lost or stale sidecar is recognized by the identity and the
   // ETag recomputed from the object (only the content type would be lost).
@@ -150,12 +158,13 @@ ObjectInfo LocalBlobStore::putStream(const std::string& key, const ReadFn& read,
 ObjectInfo LocalBlobStore::putStream(const std::string& key, const ReadFn& read,
                                      std::optional<std::uint64_t> expectedSize,
                                      const std::string& contentType,
-                                     const BeforeCommit& beforeCommit) {
+                                     const BeforeCommit& beforeCommit,
+                                     const StoredHeaders& headers) {
   checkObjectKey(key);
   files::TempFile temp(tempDir_);
   files::Streamed body = files::copyInto(temp, read, expectedSize);
   if (beforeCommit) beforeCommit(body.md5);
-  return commit(temp, key, body.size, quotedHexEtag(body.md5), contentType);
+  return commit(temp, key, body.size, quotedHexEtag(body.md5), contentType, headers);
 }
 
 void LocalBlobStore::put(const std::string& key, std::string_view bytes) {
@@ -181,13 +190,15 @@ std::optional<LocalBlobStore::OpenObject> LocalBlobStore::open(const std::string
   ObjectInfo info;
   info.size = file->size();
   info.lastModifiedMillis = file->modifiedMillis();
+  StoredHeaders headers;
   if (sidecar && sidecar->identity == file->identity()) {
     info.etag = sidecar->etag;
     info.contentType = sidecar->contentType;
+    headers = std::move(sidecar->headers);
   } else {
     info.etag = etagOfFile(*file);
   }
-  return OpenObject{std::move(info), std::move(*file)};
+  return OpenObject{std::move(info), std::move(*file), std::move(headers)};
 }
 
 std::optional<ObjectInfo> LocalBlobStore::head(const std::string& key) {

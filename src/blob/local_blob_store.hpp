@@ -1,8 +1,8 @@
 #pragma once
-// The embedded object store: objects as files under <root>/<bucket>/<key>, their ETag and
-// content type in a sidecar tree <root>/.meta/<bucket>/<key> (outside the bucket, so no key can
-// collide with it), uploads in progress under <root>/.tmp and multipart parts under
-// <root>/.uploads/<uploadId>/. Beside the BlobStore interface it offers what the built-in S3
+// The embedded object store: objects as files under <root>/<bucket>/<key>, their ETag, content
+// type and kept headers (StoredHeaders) in a sidecar tree <root>/.meta/<bucket>/<key> (outside the
+// bucket, so no key can collide with it), uploads in progress under <root>/.tmp and multipart parts
+// under <root>/.uploads/<uploadId>/. Beside the BlobStore interface it offers what the built-in S3
 // endpoint needs: consistent open-for-read, listing and multipart uploads.
 #include <array>
 #include <cstdint>
@@ -16,6 +16,7 @@
 
 #include "blob/blob_store.hpp"
 #include "blob/local_files.hpp"
+#include "blob/stored_headers.hpp"
 
 namespace assetd::blob {
 
@@ -34,7 +35,7 @@ class LocalBlobStore final : public BlobStore {
   using BeforeCommit = std::function<void(const std::string& md5)>;
   ObjectInfo putStream(const std::string& key, const ReadFn& read,
                        std::optional<std::uint64_t> expectedSize, const std::string& contentType,
-                       const BeforeCommit& beforeCommit);
+                       const BeforeCommit& beforeCommit, const StoredHeaders& headers = {});
   std::optional<ObjectInfo> head(const std::string& key) override;
   bool read(const std::string& key, std::uint64_t offset, std::uint64_t length,
             const WriteFn& write) override;
@@ -48,6 +49,7 @@ class LocalBlobStore final : public BlobStore {
   struct OpenObject {
     ObjectInfo info;
     files::ReadOnlyFile file;
+    StoredHeaders headers;  // empty when the sidecar was stale or lost
   };
   std::optional<OpenObject> open(const std::string& key);
 
@@ -64,7 +66,9 @@ class LocalBlobStore final : public BlobStore {
             const std::function<bool(const Listed&)>& visit);
 
   // ---- Multipart uploads (errors are S3Error with S3's codes) ----
-  std::string createUpload(const std::string& key, const std::string& contentType);
+  // `headers` are kept with the upload and given to the object on completion.
+  std::string createUpload(const std::string& key, const std::string& contentType,
+                           const StoredHeaders& headers = {});
   // Stores one part (1..10000), replacing an earlier one of the same number; returns its ETag.
   std::string uploadPart(const std::string& uploadId, const std::string& key, int partNumber,
                          const ReadFn& read, std::optional<std::uint64_t> expectedSize,
@@ -79,6 +83,26 @@ class LocalBlobStore final : public BlobStore {
   // false if there was no such upload.
   bool abortUpload(const std::string& uploadId, const std::string& key);
 
+  struct UploadedPart {
+    int number = 0;
+    std::string etag;  // quoted
+    std::uint64_t size = 0;
+    std::int64_t lastModifiedMillis = 0;
+  };
+  // The parts of an upload of `key`, by part number (NoSuchUpload otherwise).
+  std::vector<UploadedPart> listParts(const std::string& uploadId, const std::string& key);
+  struct PendingUpload {
+    std::string key;
+    std::string uploadId;
+    std::int64_t initiatedMillis = 0;
+  };
+  // Uploads in progress whose key starts with `prefix`, by key and then upload id.
+  std::vector<PendingUpload> listUploads(const std::string& prefix);
+  // Removes the uploads whose last activity (creation or newest part) is before `idleSince`;
+  // returns how many. An upload busy in another call (a part being stored, Complete, Abort) is
+  // left for the next sweep.
+  std::size_t expireUploads(std::filesystem::file_time_type idleSince);
+
   // Uploads S3 accepts parts below this size only as the last part.
   static constexpr std::uint64_t kMinPartSize = 5u << 20;
 
@@ -88,7 +112,8 @@ class LocalBlobStore final : public BlobStore {
   std::mutex& lockFor(const std::string& key);
   // Moves a finished temp file into place and records its metadata, under the key's lock.
   ObjectInfo commit(files::TempFile& temp, const std::string& key, std::uint64_t size,
-                    const std::string& etag, const std::string& contentType);
+                    const std::string& etag, const std::string& contentType,
+                    const StoredHeaders& headers);
   std::filesystem::path uploadDir(const std::string& uploadId, const std::string& key) const;
 
   std::filesystem::path root_;

@@ -1,12 +1,16 @@
 // Multipart uploads of the local store. Each upload is a directory <root>/.uploads/<id>/ with
-// an "info" file (key and content type) and one file per part named part-<number>-<md5 hex>,
-// so a part and its ETag appear together in one rename.
+// an "info" file (key, content type, then the kept headers as in the object sidecar) and one file
+// per part named part-<number>-<md5 hex>, so a part and its ETag appear together in one rename.
+// The files' modification times are the upload's history: the info file's is its initiation,
+// the newest one its last activity.
 #include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <memory>
+#include <tuple>
 
 #include "blob/crypto.hpp"
 #include "blob/local_blob_store.hpp"
@@ -42,6 +46,7 @@ std::string partPrefix(int number) {
 struct UploadInfo {
   std::string key;
   std::string contentType;
+  StoredHeaders headers;
 };
 
 std::optional<UploadInfo> readInfo(const fs::path& dir) {
@@ -49,6 +54,10 @@ std::optional<UploadInfo> readInfo(const fs::path& dir) {
   UploadInfo info;
   if (!in || !std::getline(in, info.key) || !std::getline(in, info.contentType))
     return std::nullopt;
+  auto headers = decodeStoredHeaders(
+      std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
+  if (!headers) return std::nullopt;
+  info.headers = std::move(*headers);
   return info;
 }
 
@@ -82,6 +91,46 @@ std::optional<std::string> unhex(std::string_view hex) {
   return out;
 }
 
+std::int64_t millisOf(fs::file_time_type time) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::file_clock::to_sys(time).time_since_epoch())
+      .count();
+}
+
+struct StoredPart {
+  int number = 0;
+  std::string hex;
+  fs::path path;
+};
+
+// "part-00042-<32 hex>" → {42, hex}; nullopt for any other name.
+std::optional<StoredPart> parsePartName(const fs::path& path) {
+  std::string name = path.filename().string();
+  constexpr std::size_t kNumberAt = 5, kHexAt = 11;
+  if (name.size() != kHexAt + 32 || !name.starts_with("part-") || name[kHexAt - 1] != '-')
+    return std::nullopt;
+  StoredPart part;
+  auto [end, ec] = std::from_chars(name.data() + kNumberAt, name.data() + kHexAt - 1, part.number);
+  if (ec != std::errc() || end != name.data() + kHexAt - 1) return std::nullopt;
+  part.hex = name.substr(kHexAt);
+  part.path = path;
+  return part;
+}
+
+// The newest modification time in an upload's directory (the directory itself included, so an
+// upload whose info file is not yet renamed into place counts as just created).
+fs::file_time_type lastActivity(const fs::path& dir) {
+  std::error_code ec;
+  fs::file_time_type newest = fs::last_write_time(dir, ec);
+  if (ec) newest = fs::file_time_type::min();
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code timeError;
+    fs::file_time_type time = fs::last_write_time(it->path(), timeError);
+    if (!timeError && time > newest) newest = time;
+  }
+  return newest;
+}
+
 // The lock that orders part uploads, completion and abort of one upload.
 std::mutex& uploadLock(const std::string& uploadId) {
   static std::array<std::mutex, 64> locks;
@@ -98,14 +147,15 @@ fs::path LocalBlobStore::uploadDir(const std::string& uploadId, const std::strin
   return dir;
 }
 
-std::string LocalBlobStore::createUpload(const std::string& key, const std::string& contentType) {
+std::string LocalBlobStore::createUpload(const std::string& key, const std::string& contentType,
+                                         const StoredHeaders& headers) {
   checkObjectKey(key);
   std::string id = core::randomHex(16);
   files::TempFile info(tempDir_);
   std::string type = contentType;
   std::replace(type.begin(), type.end(), '\n', ' ');
   std::replace(type.begin(), type.end(), '\r', ' ');
-  info.write(key + "\n" + type + "\n");
+  info.write(key + "\n" + type + "\n" + encodeStoredHeaders(headers));
   info.commitAs(uploadsDir_ / id / "info");
   return id;
 }
@@ -183,7 +233,7 @@ ObjectInfo LocalBlobStore::completeUpload(const std::string& uploadId, const std
   files::copyInto(temp, concatenated, total);
   std::string etag =
       "\"" + crypto::hex(md5(partDigests)) + "-" + std::to_string(parts.size()) + "\"";
-  ObjectInfo result = commit(temp, key, total, etag, info.contentType);
+  ObjectInfo result = commit(temp, key, total, etag, info.contentType, info.headers);
   std::error_code ec;
   fs::remove_all(dir, ec);
   return result;
@@ -200,6 +250,66 @@ bool LocalBlobStore::abortUpload(const std::string& uploadId, const std::string&
   std::error_code ec;
   fs::remove_all(dir, ec);
   return true;
+}
+
+std::vector<LocalBlobStore::UploadedPart> LocalBlobStore::listParts(const std::string& uploadId,
+                                                                    const std::string& key) {
+  std::lock_guard lock(uploadLock(uploadId));  // no half-replaced part is seen twice
+  fs::path dir = uploadDir(uploadId, key);
+  std::vector<UploadedPart> out;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    auto stored = parsePartName(it->path());
+    if (!stored) continue;
+    std::error_code statError;
+    std::uint64_t size = fs::file_size(stored->path, statError);
+    fs::file_time_type modified = fs::last_write_time(stored->path, statError);
+    if (statError) continue;  // removed meanwhile
+    out.push_back({stored->number, "\"" + stored->hex + "\"", size, millisOf(modified)});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const UploadedPart& a, const UploadedPart& b) { return a.number < b.number; });
+  return out;
+}
+
+std::vector<LocalBlobStore::PendingUpload> LocalBlobStore::listUploads(const std::string& prefix) {
+  std::vector<PendingUpload> out;
+  std::error_code ec;
+  for (fs::directory_iterator it(uploadsDir_, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string id = it->path().filename().string();
+    if (!isUploadId(id)) continue;
+    auto info = readInfo(it->path());
+    std::error_code timeError;
+    fs::file_time_type initiated = fs::last_write_time(it->path() / "info", timeError);
+    if (!info || timeError || !info->key.starts_with(prefix)) continue;
+    out.push_back({info->key, id, millisOf(initiated)});
+  }
+  std::sort(out.begin(), out.end(), [](const PendingUpload& a, const PendingUpload& b) {
+    return std::tie(a.key, a.uploadId) < std::tie(b.key, b.uploadId);
+  });
+  return out;
+}
+
+std::size_t LocalBlobStore::expireUploads(fs::file_time_type idleSince) {
+  std::vector<std::string> ids;
+  std::error_code ec;
+  for (fs::directory_iterator it(uploadsDir_, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string id = it->path().filename().string();
+    if (isUploadId(id)) ids.push_back(std::move(id));
+  }
+  std::size_t removed = 0;
+  for (const std::string& id : ids) {
+    // Complete holds this lock from its first check to the removal of the parts: a busy upload
+    // is active by definition, so it is skipped rather than waited for.
+    std::unique_lock lock(uploadLock(id), std::try_to_lock);
+    if (!lock.owns_lock()) continue;
+    fs::path dir = uploadsDir_ / id;
+    if (!fs::exists(dir, ec) || lastActivity(dir) >= idleSince) continue;
+    std::error_code removeError;
+    fs::remove_all(dir, removeError);
+    if (!removeError) ++removed;
+  }
+  return removed;
 }
 
 }  // namespace assetd::blob

@@ -73,5 +73,7 @@ void createMultipartUpload(S3Call& call);
 void uploadPart(S3Call& call);
 void completeMultipartUpload(S3Call& call);
 void abortMultipartUpload(S3Call& call);
+void listParts(S3Call& call);
+void listMultipartUploads(S3Call& call);
 
 }  // namespace assetd::blob

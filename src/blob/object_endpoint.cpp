@@ -112,7 +112,10 @@ void dispatchObject(S3Call& call) {
     return hasCopySource ? copyObject(call) : putObject(call);
   }
   if (method == "GET" || method == "HEAD") {
-    if (call.has("uploadId")) throw notImplemented();  // ListParts
+    if (call.has("uploadId")) {
+      if (method == "HEAD") throw methodNotAllowed();
+      return listParts(call);
+    }
     return getObject(call, method == "HEAD");
   }
   if (method == "DELETE")
@@ -129,10 +132,11 @@ void dispatchBucket(S3Call& call) {
   if (method == "HEAD") return headBucket(call);
   if (method == "GET") {
     if (call.has("location")) return bucketLocation(call);
+    if (call.has("uploads")) return listMultipartUploads(call);
     for (std::string_view unsupported :
-         {"uploads", "versions", "acl", "policy", "cors", "lifecycle", "tagging", "versioning",
-          "website", "logging", "notification", "encryption", "replication", "accelerate",
-          "requestPayment", "object-lock", "ownershipControls", "publicAccessBlock"})
+         {"versions", "acl", "policy", "cors", "lifecycle", "tagging", "versioning", "website",
+          "logging", "notification", "encryption", "replication", "accelerate", "requestPayment",
+          "object-lock", "ownershipControls", "publicAccessBlock"})
       if (call.has(unsupported)) throw notImplemented();
     return listObjects(call);
   }

@@ -1,11 +1,14 @@
 // Object requests of the built-in S3 endpoint: PutObject, CopyObject, GetObject/HeadObject and
 // DeleteObject. Bodies move in fixed buffers between the socket and the local store.
+#include <algorithm>
+#include <array>
 #include <memory>
 
 #include "blob/byte_range.hpp"
 #include "blob/object_call.hpp"
 #include "blob/s3_error.hpp"
 #include "blob/s3_xml.hpp"
+#include "blob/stored_headers.hpp"
 
 namespace assetd::blob {
 namespace {
@@ -20,6 +23,14 @@ S3Error tooLarge() {
 
 std::string contentTypeOf(const ObjectInfo& info) {
   return info.contentType.empty() ? "binary/octet-stream" : info.contentType;
+}
+
+// A kept header's name as S3 answers it: standard ones capitalized, user metadata lower-case.
+std::string displayName(const std::string& name) {
+  if (name == "cache-control") return "Cache-Control";
+  if (name == "content-disposition") return "Content-Disposition";
+  if (name == "content-encoding") return "Content-Encoding";
+  return name;
 }
 
 // A reader over an open file, for copies.
@@ -52,6 +63,7 @@ bool etagMatches(std::string_view condition, const std::string& etag) {
 }  // namespace
 
 void putObject(S3Call& call) {
+  StoredHeaders kept = storedHeadersOf(call.request.headers);  // refused before the body is read
   PayloadReader body = call.payload();
   body.deferContentMd5();  // checked with the store's MD5 of the body, computed for the ETag
   std::optional<std::uint64_t> size = body.declaredSize();
@@ -63,9 +75,9 @@ void putObject(S3Call& call) {
     if (received > call.config.maxObjectBytes) throw tooLarge();
     return got;
   };
-  ObjectInfo info =
-      call.store.putStream(call.key, read, size, std::string(call.request.header("content-type")),
-                           [&](const std::string& md5) { body.checkContentMd5(md5); });
+  ObjectInfo info = call.store.putStream(
+      call.key, read, size, std::string(call.request.header("content-type")),
+      [&](const std::string& md5) { body.checkContentMd5(md5); }, kept);
   HeaderList extra = {{"ETag", info.etag}};
   for (auto& header : body.checksumHeaders()) extra.push_back(std::move(header));
   call.sendEmpty(200, std::move(extra));
@@ -93,8 +105,9 @@ void copyObject(S3Call& call) {
   if (!object) throw noSuchKey();
   std::string contentType =
       replace ? std::string(call.request.header("content-type")) : object->info.contentType;
-  ObjectInfo info =
-      call.store.putStream(call.key, fileReader(object->file), object->info.size, contentType);
+  StoredHeaders kept = replace ? storedHeadersOf(call.request.headers) : object->headers;
+  ObjectInfo info = call.store.putStream(call.key, fileReader(object->file), object->info.size,
+                                         contentType, {}, kept);
   call.sendXml(200, s3xml::copyObject(info.etag, info.lastModifiedMillis));
 }
 
@@ -120,11 +133,20 @@ void getObject(S3Call& call, bool headOnly) {
   // Presigned GETs may override what the response says about the object.
   std::string contentType = call.param("response-content-type").value_or(contentTypeOf(info));
   extra.emplace_back("Content-Type", contentType);
-  for (auto [param, header] : {std::pair{"response-content-disposition", "Content-Disposition"},
-                               {"response-content-encoding", "Content-Encoding"},
-                               {"response-content-language", "Content-Language"},
-                               {"response-cache-control", "Cache-Control"},
-                               {"response-expires", "Expires"}})
+  constexpr std::array<std::pair<const char*, const char*>, 5> kOverrides = {
+      {{"response-content-disposition", "Content-Disposition"},
+       {"response-content-encoding", "Content-Encoding"},
+       {"response-content-language", "Content-Language"},
+       {"response-cache-control", "Cache-Control"},
+       {"response-expires", "Expires"}}};
+  for (const auto& [name, value] : object->headers) {
+    std::string header = displayName(name);
+    bool overridden = std::any_of(kOverrides.begin(), kOverrides.end(), [&](const auto& o) {
+      return header == o.second && call.has(o.first);
+    });
+    if (!overridden) extra.emplace_back(std::move(header), value);
+  }
+  for (auto [param, header] : kOverrides)
     if (auto value = call.param(param)) extra.emplace_back(header, *value);
 
   ResolvedRange range = resolveRange(call.request.header("range"), info.size);

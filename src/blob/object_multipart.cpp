@@ -1,9 +1,12 @@
-// Multipart uploads through the built-in S3 endpoint (what `aws s3 cp` uses past 8 MiB).
+// Multipart uploads through the built-in S3 endpoint (what `aws s3 cp` uses past 8 MiB), and
+// their listings: ListParts and ListMultipartUploads.
+#include <algorithm>
 #include <charconv>
 
 #include "blob/object_call.hpp"
 #include "blob/s3_error.hpp"
 #include "blob/s3_xml.hpp"
+#include "blob/stored_headers.hpp"
 
 namespace assetd::blob {
 namespace {
@@ -12,6 +15,19 @@ constexpr std::size_t kMaxCompleteBody = 4u << 20;
 
 S3Error tooLarge() {
   return S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size");
+}
+
+constexpr int kMaxListed = 1000;
+
+// A non-negative integer query parameter; `fallback` when absent.
+int countParam(const S3Call& call, std::string_view name, int fallback) {
+  auto text = call.param(name);
+  if (!text) return fallback;
+  int value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (text->empty() || ec != std::errc() || end != text->data() + text->size() || value < 0)
+    throw S3Error(400, "InvalidArgument", std::string(name) + " must be a non-negative integer");
+  return value;
 }
 
 std::string uploadIdOf(const S3Call& call) {
@@ -24,7 +40,8 @@ std::string uploadIdOf(const S3Call& call) {
 
 void createMultipartUpload(S3Call& call) {
   std::string id =
-      call.store.createUpload(call.key, std::string(call.request.header("content-type")));
+      call.store.createUpload(call.key, std::string(call.request.header("content-type")),
+                              storedHeadersOf(call.request.headers));
   call.sendXml(200, s3xml::initiateMultipartUpload(call.store.bucket(), call.key, id));
 }
 
@@ -68,6 +85,74 @@ void completeMultipartUpload(S3Call& call) {
   std::string location = call.config.publicUrl + call.resource();
   call.sendXml(200,
                s3xml::completeMultipartUpload(location, call.store.bucket(), call.key, info.etag));
+}
+
+void listParts(S3Call& call) {
+  s3xml::PartsResult result;
+  result.bucket = call.store.bucket();
+  result.key = call.key;
+  result.uploadId = uploadIdOf(call);
+  result.maxParts = std::min(countParam(call, "max-parts", kMaxListed), kMaxListed);
+  result.partNumberMarker = countParam(call, "part-number-marker", 0);
+  for (auto& part : call.store.listParts(result.uploadId, call.key)) {
+    if (part.number <= result.partNumberMarker) continue;
+    if (static_cast<int>(result.parts.size()) == result.maxParts) {
+      result.truncated = true;
+      break;
+    }
+    result.nextPartNumberMarker = part.number;
+    result.parts.push_back({part.number, part.lastModifiedMillis, part.etag, part.size});
+  }
+  call.sendXml(200, s3xml::listParts(result));
+}
+
+void listMultipartUploads(S3Call& call) {
+  s3xml::UploadsResult result;
+  result.bucket = call.store.bucket();
+  result.prefix = call.param("prefix").value_or("");
+  result.delimiter = call.param("delimiter").value_or("");
+  result.keyMarker = call.param("key-marker").value_or("");
+  // As in S3, the upload id marker means something only beside a key marker.
+  if (!result.keyMarker.empty())
+    result.uploadIdMarker = call.param("upload-id-marker").value_or("");
+  result.maxUploads = std::min(countParam(call, "max-uploads", kMaxListed), kMaxListed);
+  int listed = 0;
+  for (auto& upload : call.store.listUploads(result.prefix)) {
+    const std::string& keyMarker = result.keyMarker;
+    if (!keyMarker.empty() &&
+        (upload.key < keyMarker ||
+         (upload.key == keyMarker &&
+          (result.uploadIdMarker.empty() || upload.uploadId <= result.uploadIdMarker))))
+      continue;
+    std::size_t cut = result.delimiter.empty()
+                          ? std::string::npos
+                          : upload.key.find(result.delimiter, result.prefix.size());
+    if (cut != std::string::npos) {
+      // Rolled up: a prefix at or before the key marker was returned on an earlier page.
+      std::string common = upload.key.substr(0, cut + result.delimiter.size());
+      if ((!keyMarker.empty() && common <= keyMarker) ||
+          (!result.commonPrefixes.empty() && result.commonPrefixes.back() == common))
+        continue;
+      if (listed == result.maxUploads) {
+        result.truncated = true;
+        break;
+      }
+      ++listed;
+      result.commonPrefixes.push_back(common);
+      result.nextKeyMarker = common;
+      result.nextUploadIdMarker.clear();
+      continue;
+    }
+    if (listed == result.maxUploads) {
+      result.truncated = true;
+      break;
+    }
+    ++listed;
+    result.nextKeyMarker = upload.key;
+    result.nextUploadIdMarker = upload.uploadId;
+    result.uploads.push_back({upload.key, upload.uploadId, upload.initiatedMillis});
+  }
+  call.sendXml(200, s3xml::listMultipartUploads(result));
 }
 
 void abortMultipartUpload(S3Call& call) {

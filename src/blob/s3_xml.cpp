@@ -188,6 +188,82 @@ std::string listBucket(const ListResult& r) {
   return out;
 }
 
+namespace {
+
+// The one identity of the built-in endpoint, named where S3 names an initiator and an owner.
+void owner(std::string& out) {
+  for (std::string_view tag : {"Initiator", "Owner"}) {
+    out += "<";
+    out += tag;
+    out += ">";
+    element(out, "ID", "assetd");
+    element(out, "DisplayName", "assetd");
+    out += "</";
+    out += tag;
+    out += ">";
+  }
+}
+
+}  // namespace
+
+std::string listParts(const PartsResult& r) {
+  std::string out(kDeclaration);
+  out += "<ListPartsResult";
+  out += kNamespace;
+  out += ">";
+  element(out, "Bucket", r.bucket);
+  element(out, "Key", r.key);
+  element(out, "UploadId", r.uploadId);
+  owner(out);
+  element(out, "StorageClass", "STANDARD");
+  element(out, "PartNumberMarker", std::to_string(r.partNumberMarker));
+  element(out, "NextPartNumberMarker", std::to_string(r.nextPartNumberMarker));
+  element(out, "MaxParts", std::to_string(r.maxParts));
+  element(out, "IsTruncated", r.truncated ? "true" : "false");
+  for (const ListedPart& part : r.parts) {
+    out += "<Part>";
+    element(out, "PartNumber", std::to_string(part.number));
+    element(out, "LastModified", core::isoMillis(part.lastModifiedMillis));
+    element(out, "ETag", part.etag);
+    element(out, "Size", std::to_string(part.size));
+    out += "</Part>";
+  }
+  out += "</ListPartsResult>";
+  return out;
+}
+
+std::string listMultipartUploads(const UploadsResult& r) {
+  std::string out(kDeclaration);
+  out += "<ListMultipartUploadsResult";
+  out += kNamespace;
+  out += ">";
+  element(out, "Bucket", r.bucket);
+  element(out, "KeyMarker", r.keyMarker);
+  element(out, "UploadIdMarker", r.uploadIdMarker);
+  element(out, "NextKeyMarker", r.nextKeyMarker);
+  element(out, "NextUploadIdMarker", r.nextUploadIdMarker);
+  if (!r.delimiter.empty()) element(out, "Delimiter", r.delimiter);
+  element(out, "Prefix", r.prefix);
+  element(out, "MaxUploads", std::to_string(r.maxUploads));
+  element(out, "IsTruncated", r.truncated ? "true" : "false");
+  for (const ListedUpload& upload : r.uploads) {
+    out += "<Upload>";
+    element(out, "Key", upload.key);
+    element(out, "UploadId", upload.uploadId);
+    owner(out);
+    element(out, "StorageClass", "STANDARD");
+    element(out, "Initiated", core::isoMillis(upload.initiatedMillis));
+    out += "</Upload>";
+  }
+  for (const std::string& prefix : r.commonPrefixes) {
+    out += "<CommonPrefixes>";
+    element(out, "Prefix", prefix);
+    out += "</CommonPrefixes>";
+  }
+  out += "</ListMultipartUploadsResult>";
+  return out;
+}
+
 std::string listBuckets(std::string_view bucket, std::int64_t createdMillis) {
   std::string out(kDeclaration);
   out += "<ListAllMyBucketsResult";

@@ -55,6 +55,44 @@ std::string completeMultipartUpload(std::string_view location, std::string_view 
                                     std::string_view key, std::string_view etag);
 std::string copyObject(std::string_view etag, std::int64_t lastModifiedMillis);
 
+struct ListedPart {
+  int number = 0;
+  std::int64_t lastModifiedMillis = 0;
+  std::string etag;
+  std::uint64_t size = 0;
+};
+struct PartsResult {
+  std::string bucket;
+  std::string key;
+  std::string uploadId;
+  int partNumberMarker = 0;
+  int nextPartNumberMarker = 0;
+  int maxParts = 1000;
+  bool truncated = false;
+  std::vector<ListedPart> parts;
+};
+std::string listParts(const PartsResult& result);
+
+struct ListedUpload {
+  std::string key;
+  std::string uploadId;
+  std::int64_t initiatedMillis = 0;
+};
+struct UploadsResult {
+  std::string bucket;
+  std::string prefix;
+  std::string delimiter;
+  std::string keyMarker;
+  std::string uploadIdMarker;
+  std::string nextKeyMarker;
+  std::string nextUploadIdMarker;
+  int maxUploads = 1000;
+  bool truncated = false;
+  std::vector<ListedUpload> uploads;
+  std::vector<std::string> commonPrefixes;
+};
+std::string listMultipartUploads(const UploadsResult& result);
+
 struct DeleteOutcome {
   std::string key;
   std::string code;  // empty: deleted

@@ -362,6 +362,112 @@ def test_multipart_upload_with_boto3(server, s3):
     assert wait_for_no_tmp_files(server) == []
 
 
+def test_list_parts_and_multipart_uploads_with_boto3(s3):
+    key = "listing/a.bin"
+    upload = s3.create_multipart_upload(Bucket="assetd", Key=key)["UploadId"]
+    etags = {n: s3.upload_part(Bucket="assetd", Key=key, UploadId=upload, PartNumber=n, Body=b"p" * n)["ETag"] for n in (3, 1, 2)}
+    page = s3.list_parts(Bucket="assetd", Key=key, UploadId=upload, MaxParts=2)
+    assert [(p["PartNumber"], p["ETag"], p["Size"]) for p in page["Parts"]] == [(1, etags[1], 1), (2, etags[2], 2)]
+    assert page["IsTruncated"] and page["NextPartNumberMarker"] == 2
+    rest = s3.list_parts(Bucket="assetd", Key=key, UploadId=upload, PartNumberMarker=2)
+    assert [p["PartNumber"] for p in rest["Parts"]] == [3] and not rest["IsTruncated"]
+    for wrong_key, wrong_id in ((key, "0" * 32), ("listing/other.bin", upload)):
+        with pytest.raises(s3.exceptions.ClientError) as error:
+            s3.list_parts(Bucket="assetd", Key=wrong_key, UploadId=wrong_id)
+        assert error.value.response["Error"]["Code"] == "NoSuchUpload"
+
+    others = [s3.create_multipart_upload(Bucket="assetd", Key=k)["UploadId"] for k in ("listing/b.bin", "listing/sub/c.bin", "listing/sub/d.bin")]
+    seen, markers = [], {}
+    while True:
+        page = s3.list_multipart_uploads(Bucket="assetd", Prefix="listing/", MaxUploads=1, **markers)
+        seen += [(u["Key"], u["UploadId"]) for u in page.get("Uploads", [])]
+        assert all(u["Initiated"].year >= 2024 for u in page.get("Uploads", []))
+        if not page["IsTruncated"]:
+            break
+        markers = {"KeyMarker": page["NextKeyMarker"], "UploadIdMarker": page["NextUploadIdMarker"]}
+    assert seen == list(zip(["listing/a.bin", "listing/b.bin", "listing/sub/c.bin", "listing/sub/d.bin"], [upload, *others]))
+    rolled = s3.list_multipart_uploads(Bucket="assetd", Prefix="listing/", Delimiter="/")
+    assert [u["Key"] for u in rolled["Uploads"]] == ["listing/a.bin", "listing/b.bin"]
+    assert [p["Prefix"] for p in rolled["CommonPrefixes"]] == ["listing/sub/"]
+
+    for k, u in seen:
+        s3.abort_multipart_upload(Bucket="assetd", Key=k, UploadId=u)
+    assert "Uploads" not in s3.list_multipart_uploads(Bucket="assetd", Prefix="listing/")
+
+
+def test_abandoned_multipart_uploads_expire(server_factory):
+    s = server_factory.new()
+    creds = s.admin_json("s3-credentials")
+
+    def client():
+        return boto3.client(
+            "s3", endpoint_url=s.url, aws_access_key_id=creds["accessKeyId"],
+            aws_secret_access_key=creds["secretAccessKey"], region_name=creds["region"],
+            config=Config(signature_version="s3v4", s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
+        )
+
+    old = client().create_multipart_upload(Bucket="assetd", Key="old.bin")["UploadId"]
+    client().upload_part(Bucket="assetd", Key="old.bin", UploadId=old, PartNumber=1, Body=b"x")
+    young = client().create_multipart_upload(Bucket="assetd", Key="young.bin")["UploadId"]
+    s.stop()
+    # Two hours without activity, as a crashed client would leave it.
+    then = time.time() - 2 * 3600
+    for path in [*(s.data_dir / "objects" / ".uploads" / old).iterdir(), s.data_dir / "objects" / ".uploads" / old]:
+        os.utime(path, (then, then))
+    s.extra_args = ["--multipart-expiry-hours", "1"]
+    s.start()
+    deadline = time.time() + 30
+    while time.time() < deadline and (s.data_dir / "objects" / ".uploads" / old).exists():
+        time.sleep(0.1)
+    listed = client().list_multipart_uploads(Bucket="assetd")
+    assert [u["UploadId"] for u in listed["Uploads"]] == [young]
+    s.stop()
+
+
+def test_user_metadata_with_boto3(s3):
+    key = "meta/photo.jpg"
+    s3.put_object(
+        Bucket="assetd", Key=key, Body=b"jpeg bytes", ContentType="image/jpeg",
+        Metadata={"Camera": "Nikon D850", "taken-at": "2024-05-01"},
+        CacheControl="max-age=60", ContentDisposition='attachment; filename="photo.jpg"',
+    )
+    kept = {"camera": "Nikon D850", "taken-at": "2024-05-01"}  # names come back lower-cased
+    head = s3.head_object(Bucket="assetd", Key=key)
+    assert head["Metadata"] == kept
+    assert head["CacheControl"] == "max-age=60"
+    assert head["ContentDisposition"] == 'attachment; filename="photo.jpg"'
+    got = s3.get_object(Bucket="assetd", Key=key)
+    assert got["Metadata"] == kept and got["Body"].read() == b"jpeg bytes"
+
+    # CopyObject copies the source's metadata unless told to replace it.
+    s3.copy_object(Bucket="assetd", Key="meta/copy.jpg", CopySource={"Bucket": "assetd", "Key": key})
+    assert s3.head_object(Bucket="assetd", Key="meta/copy.jpg")["Metadata"] == kept
+    s3.copy_object(
+        Bucket="assetd", Key=key, CopySource={"Bucket": "assetd", "Key": key},
+        Metadata={"camera": "edited"}, MetadataDirective="REPLACE", ContentType="image/jpeg",
+    )
+    replaced = s3.head_object(Bucket="assetd", Key=key)
+    assert replaced["Metadata"] == {"camera": "edited"} and "CacheControl" not in replaced
+
+    # A multipart upload keeps what CreateMultipartUpload named.
+    upload = s3.create_multipart_upload(Bucket="assetd", Key="meta/multi.bin", Metadata={"batch": "7"})["UploadId"]
+    etag = s3.upload_part(Bucket="assetd", Key="meta/multi.bin", UploadId=upload, PartNumber=1, Body=b"part")["ETag"]
+    s3.complete_multipart_upload(
+        Bucket="assetd", Key="meta/multi.bin", UploadId=upload,
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]},
+    )
+    assert s3.head_object(Bucket="assetd", Key="meta/multi.bin")["Metadata"] == {"batch": "7"}
+
+    # S3's 2 KB limit on user metadata.
+    with pytest.raises(s3.exceptions.ClientError) as error:
+        s3.put_object(Bucket="assetd", Key="meta/too-much", Body=b"x", Metadata={"notes": "n" * 2100})
+    assert error.value.response["Error"]["Code"] == "MetadataTooLarge"
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    with pytest.raises(s3.exceptions.ClientError):
+        s3.head_object(Bucket="assetd", Key="meta/too-much")
+    s3.delete_objects(Bucket="assetd", Delete={"Objects": [{"Key": k} for k in (key, "meta/copy.jpg", "meta/multi.bin")]})
+
+
 # --- standard clients ---------------------------------------------------------------------------
 
 

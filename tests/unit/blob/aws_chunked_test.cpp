@@ -9,6 +9,7 @@
 #include "blob/crypto.hpp"
 #include "blob/s3_error.hpp"
 #include "blob/sigv4.hpp"
+#include "s3_error_code.hpp"
 
 namespace assetd::blob {
 namespace {
@@ -55,14 +56,7 @@ std::string decodeAll(AwsChunkedDecoder& decoder, std::size_t bufferSize = 8192)
   return out;
 }
 
-std::string codeOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const S3Error& e) {
-    return e.code();
-  }
-  return "";
-}
+using testing::codeOf;
 
 TEST(AwsChunked, DocumentationExampleChunkSignatures) {
   ChunkSigning signing = docSigning();

@@ -12,6 +12,7 @@
 #include "blob/s3_error.hpp"
 #include "blob/stream_digest.hpp"
 #include "core/ids.hpp"
+#include "s3_error_code.hpp"
 
 namespace assetd::blob {
 namespace {
@@ -219,14 +220,7 @@ TEST_F(LocalStore, MultipartUploadConcatenatesParts) {
   EXPECT_TRUE(filesUnder(root / ".tmp").empty());
 }
 
-std::string codeOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const S3Error& e) {
-    return e.code();
-  }
-  return "";
-}
+using testing::codeOf;
 
 TEST_F(LocalStore, MultipartErrorsUseS3Codes) {
   std::string id = store->createUpload("k", "");
@@ -264,6 +258,45 @@ TEST_F(LocalStore, LeftoverTempFilesAreRemovedOnOpen) {
   std::ofstream(root / ".tmp" / "upload-crashed") << "partial";
   LocalBlobStore reopened(root.string(), "bucket", "http://h:1");
   EXPECT_TRUE(filesUnder(root / ".tmp").empty());
+}
+
+TEST_F(LocalStore, KeptHeadersLiveInTheSidecar) {
+  StoredHeaders headers = {{"x-amz-meta-owner", "Ada Lovelace"}, {"cache-control", "no-cache"}};
+  store->putStream("k", pattern(10), 10u, "text/plain", {}, headers);
+  auto object = store->open("k");
+  ASSERT_TRUE(object);
+  EXPECT_EQ(object->headers, headers);
+  EXPECT_EQ(object->info.contentType, "text/plain");
+  // An overwrite without headers drops them.
+  store->putStream("k", pattern(10), 10u, "");
+  EXPECT_TRUE(store->open("k")->headers.empty());
+}
+
+TEST_F(LocalStore, SidecarsWithoutHeadersStillRead) {
+  store->putStream("k", pattern(10), 10u, "text/plain");
+  std::string identity = files::ReadOnlyFile::open(root / "bucket" / "k")->identity();
+  // The format before headers were kept: four lines; trusted since it names this version.
+  std::ofstream(root / ".meta" / "bucket" / "k") << "assetd-object-meta 1\n"
+                                                 << identity << "\n\"from-sidecar\"\nimage/gif\n";
+  auto object = store->open("k");
+  EXPECT_EQ(object->info.etag, "\"from-sidecar\"");
+  EXPECT_EQ(object->info.contentType, "image/gif");
+  EXPECT_TRUE(object->headers.empty());
+  // A damaged header line makes the whole sidecar untrusted: the ETag is recomputed.
+  std::ofstream(root / ".meta" / "bucket" / "k", std::ios::app) << "garbage\n";
+  object = store->open("k");
+  EXPECT_EQ(object->info.etag, quotedHexEtag(md5(patternText(10))));
+  EXPECT_EQ(object->info.contentType, "");
+}
+
+TEST_F(LocalStore, MultipartUploadKeepsHeadersUntilComplete) {
+  StoredHeaders headers = {{"x-amz-meta-batch", "7"}, {"content-disposition", "inline"}};
+  std::string id = store->createUpload("big", "video/mp4", headers);
+  std::string e1 = store->uploadPart(id, "big", 1, pattern(100), 100u);
+  store->completeUpload(id, "big", {{1, e1}});
+  auto object = store->open("big");
+  EXPECT_EQ(object->headers, headers);
+  EXPECT_EQ(object->info.contentType, "video/mp4");
 }
 
 }  // namespace

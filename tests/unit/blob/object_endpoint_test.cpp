@@ -659,6 +659,110 @@ TEST_F(ObjectEndpoint, CopyObject) {
   EXPECT_TRUE(s3xml::firstText(copy.sent, "ETag"));
 }
 
+TEST_F(ObjectEndpoint, UserMetadataAndStandardHeadersComeBackOnGetAndHead) {
+  FakeExchange stored = presigned("PUT", "/assetd/meta");
+  stored.body = "body";
+  stored.req.headers.insert(stored.req.headers.end(), {{"x-amz-meta-camera", "Nikon D850"},
+                                                       {"x-amz-meta-taken-at", "2024-05-01"},
+                                                       {"cache-control", "max-age=60"},
+                                                       {"content-disposition", "attachment"},
+                                                       {"content-encoding", "identity"}});
+  run(stored);
+  ASSERT_EQ(stored.status, 200) << stored.sent;
+  for (const char* method : {"GET", "HEAD"}) {
+    FakeExchange get = presigned(method, "/assetd/meta");
+    run(get);
+    EXPECT_EQ(get.status, 200) << method;
+    EXPECT_EQ(get.header("x-amz-meta-camera"), "Nikon D850") << method;
+    EXPECT_EQ(get.header("x-amz-meta-taken-at"), "2024-05-01") << method;
+    EXPECT_EQ(get.header("Cache-Control"), "max-age=60") << method;
+    EXPECT_EQ(get.header("Content-Disposition"), "attachment") << method;
+    EXPECT_EQ(get.header("Content-Encoding"), "identity") << method;
+  }
+  // A presigned GET's response-* parameter replaces the stored header instead of adding one.
+  FakeExchange overridden = presigned("GET", "/assetd/meta?response-cache-control=no-store");
+  run(overridden);
+  EXPECT_EQ(overridden.status, 200) << overridden.sent;
+  int cacheControls = 0;
+  for (const auto& [name, value] : overridden.responseHeaders)
+    if (lower(name) == "cache-control") ++cacheControls;
+  EXPECT_EQ(cacheControls, 1);
+  EXPECT_EQ(overridden.header("Cache-Control"), "no-store");
+}
+
+TEST_F(ObjectEndpoint, BadUserMetadataIsRefusedAndNothingStored) {
+  FakeExchange tooLarge = presigned("PUT", "/assetd/big-meta");
+  tooLarge.body = "x";
+  tooLarge.req.headers.emplace_back("x-amz-meta-notes", std::string(2100, 'n'));
+  run(tooLarge);
+  EXPECT_EQ(tooLarge.status, 400);
+  EXPECT_EQ(tooLarge.errorCode(), "MetadataTooLarge");
+  FakeExchange control = presigned("PUT", "/assetd/bad-meta");
+  control.body = "x";
+  control.req.headers.emplace_back("x-amz-meta-notes", "bell\a");
+  run(control);
+  EXPECT_EQ(control.status, 400);
+  EXPECT_EQ(control.errorCode(), "InvalidArgument");
+  EXPECT_FALSE(store->head("big-meta"));
+  EXPECT_FALSE(store->head("bad-meta"));
+}
+
+TEST_F(ObjectEndpoint, CopyObjectCopiesOrReplacesMetadata) {
+  FakeExchange source = presigned("PUT", "/assetd/src");
+  source.body = "copy me";
+  source.req.headers.insert(source.req.headers.end(),
+                            {{"x-amz-meta-origin", "camera"}, {"content-type", "image/png"}});
+  run(source);
+  ASSERT_EQ(source.status, 200) << source.sent;
+
+  FakeExchange copy = presigned("PUT", "/assetd/copied");
+  copy.req.headers.insert(copy.req.headers.end(), {{"x-amz-copy-source", "/assetd/src"},
+                                                   {"x-amz-meta-ignored", "without REPLACE"}});
+  run(copy);
+  ASSERT_EQ(copy.status, 200) << copy.sent;
+  auto copied = store->open("copied");
+  EXPECT_EQ(copied->headers, (StoredHeaders{{"x-amz-meta-origin", "camera"}}));
+  EXPECT_EQ(copied->info.contentType, "image/png");
+
+  FakeExchange replace = presigned("PUT", "/assetd/src");
+  replace.req.headers.insert(replace.req.headers.end(), {{"x-amz-copy-source", "/assetd/src"},
+                                                         {"x-amz-metadata-directive", "REPLACE"},
+                                                         {"x-amz-meta-origin", "edited"},
+                                                         {"content-type", "image/webp"}});
+  run(replace);
+  ASSERT_EQ(replace.status, 200) << replace.sent;
+  auto replaced = store->open("src");
+  EXPECT_EQ(replaced->headers, (StoredHeaders{{"x-amz-meta-origin", "edited"}}));
+  EXPECT_EQ(replaced->info.contentType, "image/webp");
+  EXPECT_EQ(store->get("src"), "copy me");
+}
+
+TEST_F(ObjectEndpoint, MultipartUploadKeepsMetadataFromCreate) {
+  FakeExchange create = presigned("POST", "/assetd/mpm?uploads");
+  create.req.headers.emplace_back("x-amz-meta-batch", "42");
+  run(create);
+  ASSERT_EQ(create.status, 200) << create.sent;
+  std::string id = s3xml::firstText(create.sent, "UploadId").value_or("");
+  FakeExchange part = presigned("PUT", "/assetd/mpm?partNumber=1&uploadId=" + id);
+  part.body = "only part";
+  run(part);
+  ASSERT_EQ(part.status, 200) << part.sent;
+  FakeExchange complete = presigned("POST", "/assetd/mpm?uploadId=" + id);
+  complete.body = "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" +
+                  part.header("ETag") + "</ETag></Part></CompleteMultipartUpload>";
+  run(complete);
+  ASSERT_EQ(complete.status, 200) << complete.sent;
+  FakeExchange head = presigned("HEAD", "/assetd/mpm");
+  run(head);
+  EXPECT_EQ(head.header("x-amz-meta-batch"), "42");
+
+  FakeExchange refused = presigned("POST", "/assetd/mpm2?uploads");
+  refused.req.headers.emplace_back("x-amz-meta-batch", std::string(3000, 'b'));
+  run(refused);
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(refused.errorCode(), "MetadataTooLarge");
+}
+
 TEST_F(ObjectEndpoint, DeleteObjects) {
   put("x1", "1");
   put("x2", "2");
