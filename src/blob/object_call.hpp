@@ -57,7 +57,12 @@ class S3Call {
   bool bodyBroken_ = false;
 };
 
-// Handlers (object_handlers.cpp, object_bucket.cpp, object_multipart.cpp).
+// The key named by x-amz-copy-source ("/bucket/key", URL-encoded, any "?versionId=" ignored),
+// checked to be in this bucket and a valid key.
+std::string copySourceKey(const S3Call& call);
+
+// Handlers (object_handlers.cpp, object_bucket.cpp, object_multipart.cpp,
+// object_part_copy.cpp).
 void putObject(S3Call& call);
 void copyObject(S3Call& call);
 void getObject(S3Call& call, bool headOnly);
@@ -71,6 +76,7 @@ void deleteObjects(S3Call& call);
 
 void createMultipartUpload(S3Call& call);
 void uploadPart(S3Call& call);
+void uploadPartCopy(S3Call& call);
 void completeMultipartUpload(S3Call& call);
 void abortMultipartUpload(S3Call& call);
 void listParts(S3Call& call);

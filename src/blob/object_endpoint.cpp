@@ -106,8 +106,7 @@ void dispatchObject(S3Call& call) {
     throw notImplemented();
   if (method == "PUT") {
     if (call.has("uploadId") || call.has("partNumber")) {
-      if (hasCopySource) throw notImplemented();
-      return uploadPart(call);
+      return hasCopySource ? uploadPartCopy(call) : uploadPart(call);
     }
     return hasCopySource ? copyObject(call) : putObject(call);
   }

@@ -83,8 +83,9 @@ void putObject(S3Call& call) {
   call.sendEmpty(200, std::move(extra));
 }
 
-void copyObject(S3Call& call) {
+std::string copySourceKey(const S3Call& call) {
   std::string source = percentDecode(call.request.header("x-amz-copy-source"));
+  // Objects have one version only: the current one is what any version id can name.
   if (std::size_t version = source.find("?versionId="); version != std::string::npos)
     source.resize(version);
   if (!source.empty() && source.front() == '/') source.erase(0, 1);
@@ -95,6 +96,11 @@ void copyObject(S3Call& call) {
     throw S3Error(404, "NoSuchBucket", "The specified bucket does not exist");
   std::string sourceKey = source.substr(slash + 1);
   checkObjectKey(sourceKey);
+  return sourceKey;
+}
+
+void copyObject(S3Call& call) {
+  std::string sourceKey = copySourceKey(call);
   bool replace = call.request.header("x-amz-metadata-directive") == "REPLACE";
   if (sourceKey == call.key && !replace)
     throw S3Error(400, "InvalidRequest",

@@ -326,6 +326,17 @@ std::string copyObject(std::string_view etag, std::int64_t lastModifiedMillis) {
   return out;
 }
 
+std::string copyPart(std::string_view etag, std::int64_t lastModifiedMillis) {
+  std::string out(kDeclaration);
+  out += "<CopyPartResult";
+  out += kNamespace;
+  out += ">";
+  element(out, "ETag", etag);
+  element(out, "LastModified", core::isoMillis(lastModifiedMillis));
+  out += "</CopyPartResult>";
+  return out;
+}
+
 std::string deleteResult(const std::vector<DeleteOutcome>& outcomes, bool quiet) {
   std::string out(kDeclaration);
   out += "<DeleteResult";

@@ -54,6 +54,7 @@ std::string initiateMultipartUpload(std::string_view bucket, std::string_view ke
 std::string completeMultipartUpload(std::string_view location, std::string_view bucket,
                                     std::string_view key, std::string_view etag);
 std::string copyObject(std::string_view etag, std::int64_t lastModifiedMillis);
+std::string copyPart(std::string_view etag, std::int64_t lastModifiedMillis);
 
 struct ListedPart {
   int number = 0;

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import boto3
+from boto3.s3.transfer import TransferConfig
 import pytest
 import requests
 from botocore.auth import S3SigV4Auth
@@ -359,6 +360,56 @@ def test_multipart_upload_with_boto3(server, s3):
             MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": '"00"'}]},
         )
     assert error.value.response["Error"]["Code"] == "NoSuchUpload"
+    assert wait_for_no_tmp_files(server) == []
+
+
+def test_upload_part_copy_with_boto3(server, s3):
+    source_key = "copy/source file.bin"
+    source = os.urandom(5 * MIB + 321)
+    s3.put_object(Bucket="assetd", Key=source_key, Body=source, ContentType="video/mp4")
+    key = "copy/joined.bin"
+    upload = s3.create_multipart_upload(Bucket="assetd", Key=key, ContentType="video/mp4")["UploadId"]
+    ranges = [(0, 5 * MIB - 1), (5 * MIB, len(source) - 1)]
+    etags = []
+    for n, (first, last) in enumerate(ranges, start=1):
+        result = s3.upload_part_copy(
+            Bucket="assetd", Key=key, UploadId=upload, PartNumber=n,
+            CopySource={"Bucket": "assetd", "Key": source_key}, CopySourceRange=f"bytes={first}-{last}",
+        )["CopyPartResult"]
+        assert result["ETag"] == f'"{hashlib.md5(source[first:last + 1]).hexdigest()}"'
+        assert isinstance(result["LastModified"], datetime.datetime)
+        etags.append(result["ETag"])
+
+    for bad_range in ("bytes=10-5", f"bytes=0-{len(source)}", "bytes=7-"):
+        with pytest.raises(s3.exceptions.ClientError) as error:
+            s3.upload_part_copy(
+                Bucket="assetd", Key=key, UploadId=upload, PartNumber=3,
+                CopySource={"Bucket": "assetd", "Key": source_key}, CopySourceRange=bad_range,
+            )
+        assert error.value.response["Error"]["Code"] == "InvalidArgument", bad_range
+    with pytest.raises(s3.exceptions.ClientError) as error:
+        s3.upload_part_copy(
+            Bucket="assetd", Key=key, UploadId=upload, PartNumber=3,
+            CopySource={"Bucket": "assetd", "Key": "copy/absent.bin"},
+        )
+    assert error.value.response["Error"]["Code"] == "NoSuchKey"
+    assert [p["PartNumber"] for p in s3.list_parts(Bucket="assetd", Key=key, UploadId=upload)["Parts"]] == [1, 2]
+
+    done = s3.complete_multipart_upload(
+        Bucket="assetd", Key=key, UploadId=upload,
+        MultipartUpload={"Parts": [{"PartNumber": n, "ETag": e} for n, e in enumerate(etags, start=1)]},
+    )
+    pieces = [source[first:last + 1] for first, last in ranges]
+    digest = hashlib.md5(b"".join(hashlib.md5(p).digest() for p in pieces)).hexdigest()
+    assert done["ETag"] == f'"{digest}-2"'
+    got = s3.get_object(Bucket="assetd", Key=key)
+    assert got["ETag"] == done["ETag"] and got["Body"].read() == source
+
+    # boto3's managed copy of a large object goes through UploadPartCopy.
+    s3.copy({"Bucket": "assetd", "Key": source_key}, "assetd", "copy/managed.bin",
+            Config=TransferConfig(multipart_threshold=5 * MIB, multipart_chunksize=5 * MIB))
+    managed = s3.get_object(Bucket="assetd", Key="copy/managed.bin")
+    assert managed["ETag"].endswith('-2"') and managed["Body"].read() == source
     assert wait_for_no_tmp_files(server) == []
 
 

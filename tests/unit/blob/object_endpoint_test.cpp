@@ -659,6 +659,98 @@ TEST_F(ObjectEndpoint, CopyObject) {
   EXPECT_TRUE(s3xml::firstText(copy.sent, "ETag"));
 }
 
+// UploadPartCopy: a part taken from a stored object, whole or a range.
+class PartCopy : public ObjectEndpoint {
+ protected:
+  std::string createUpload(const std::string& key) {
+    FakeExchange create = presigned("POST", "/assetd/" + key + "?uploads");
+    run(create);
+    return s3xml::firstText(create.sent, "UploadId").value_or("");
+  }
+  FakeExchange copyPart(const std::string& key, const std::string& uploadId, int number,
+                        const std::string& source, const std::string& range = "") {
+    FakeExchange copy =
+        presigned("PUT", "/assetd/" + key + "?partNumber=" + std::to_string(number) +
+                             "&uploadId=" + uploadId);
+    copy.req.headers.emplace_back("x-amz-copy-source", source);
+    if (!range.empty()) copy.req.headers.emplace_back("x-amz-copy-source-range", range);
+    return run(copy);
+  }
+  static std::string quotedMd5(const std::string& bytes) {
+    return "\"" + crypto::hex(md5(bytes)) + "\"";
+  }
+};
+
+TEST_F(PartCopy, WholeSourceAndARangeCompleteIntoTheirBytes) {
+  std::string source(LocalBlobStore::kMinPartSize + 10, '\0');
+  for (std::size_t i = 0; i < source.size(); ++i) source[i] = static_cast<char>('a' + i % 26);
+  ASSERT_EQ(put("dir/src file", source).status, 200);
+  std::string id = createUpload("joined");
+  ASSERT_FALSE(id.empty());
+
+  FakeExchange whole = copyPart("joined", id, 1, "/assetd/dir/src%20file");
+  ASSERT_EQ(whole.status, 200) << whole.sent;
+  EXPECT_NE(whole.sent.find("<CopyPartResult"), std::string::npos);
+  EXPECT_EQ(s3xml::firstText(whole.sent, "ETag"), quotedMd5(source));
+  EXPECT_TRUE(s3xml::firstText(whole.sent, "LastModified").value_or("").ends_with("Z"));
+  FakeExchange range = copyPart("joined", id, 2, "assetd/dir/src%20file", "bytes=3-9");
+  ASSERT_EQ(range.status, 200) << range.sent;
+  std::string tail = source.substr(3, 7);
+  EXPECT_EQ(s3xml::firstText(range.sent, "ETag"), quotedMd5(tail));
+
+  FakeExchange complete = presigned("POST", "/assetd/joined?uploadId=" + id);
+  complete.body = "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" +
+                  quotedMd5(source) + "</ETag></Part><Part><PartNumber>2</PartNumber><ETag>" +
+                  quotedMd5(tail) + "</ETag></Part></CompleteMultipartUpload>";
+  run(complete);
+  ASSERT_EQ(complete.status, 200) << complete.sent;
+  std::string expectedEtag = "\"" + crypto::hex(md5(md5(source) + md5(tail))) + "-2\"";
+  EXPECT_EQ(s3xml::firstText(complete.sent, "ETag"), expectedEtag);
+  EXPECT_EQ(store->get("joined"), source + tail);
+  EXPECT_EQ(store->head("joined")->etag, expectedEtag);
+  EXPECT_TRUE(noTempFiles());
+}
+
+TEST_F(PartCopy, APartMayCopyFromTheUploadsOwnKey) {
+  put("same", "0123456789");
+  std::string id = createUpload("same");
+  FakeExchange copy = copyPart("same", id, 1, "/assetd/same", "bytes=9-9");
+  EXPECT_EQ(copy.status, 200) << copy.sent;
+  EXPECT_EQ(s3xml::firstText(copy.sent, "ETag"), quotedMd5("9"));
+}
+
+TEST_F(PartCopy, BadRangesAreRefusedAndStoreNoPart) {
+  put("src", "0123456789");
+  std::string id = createUpload("dst");
+  for (const char* range : {"bytes=5-2", "bytes=-3", "bytes=4-", "items=0-1", "bytes=0-10",
+                            "bytes=10-12", "bytes=a-b", "bytes=1-2,4-5", "0-1"}) {
+    FakeExchange copy = copyPart("dst", id, 1, "/assetd/src", range);
+    EXPECT_EQ(copy.status, 400) << range;
+    EXPECT_EQ(copy.errorCode(), "InvalidArgument") << range;
+  }
+  EXPECT_TRUE(store->listParts(id, "dst").empty());
+}
+
+TEST_F(PartCopy, MissingSourceUploadOrBucketAreS3Errors) {
+  put("src", "bytes");
+  std::string id = createUpload("dst");
+  FakeExchange noKey = copyPart("dst", id, 1, "/assetd/absent");
+  EXPECT_EQ(noKey.status, 404);
+  EXPECT_EQ(noKey.errorCode(), "NoSuchKey");
+  FakeExchange noBucket = copyPart("dst", id, 1, "/elsewhere/src");
+  EXPECT_EQ(noBucket.status, 404);
+  EXPECT_EQ(noBucket.errorCode(), "NoSuchBucket");
+  FakeExchange noUpload = copyPart("dst", std::string(32, 'f'), 1, "/assetd/src");
+  EXPECT_EQ(noUpload.status, 404);
+  EXPECT_EQ(noUpload.errorCode(), "NoSuchUpload");
+  FakeExchange otherKey = copyPart("elsewhere", id, 1, "/assetd/src");
+  EXPECT_EQ(otherKey.errorCode(), "NoSuchUpload");
+  FakeExchange badNumber = copyPart("dst", id, 0, "/assetd/src");
+  EXPECT_EQ(badNumber.status, 400);
+  EXPECT_EQ(badNumber.errorCode(), "InvalidArgument");
+  EXPECT_TRUE(store->listParts(id, "dst").empty());
+}
+
 TEST_F(ObjectEndpoint, UserMetadataAndStandardHeadersComeBackOnGetAndHead) {
   FakeExchange stored = presigned("PUT", "/assetd/meta");
   stored.body = "body";
