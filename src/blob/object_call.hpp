@@ -1,6 +1,7 @@
 #pragma once
 // Internal to the object endpoint: one S3 request being served, with the helpers its handlers
 // share (query access, response sending with CORS and request-id headers, the checked body).
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -9,6 +10,7 @@
 #include "blob/local_blob_store.hpp"
 #include "blob/object_endpoint.hpp"
 #include "blob/payload_reader.hpp"
+#include "blob/s3_error.hpp"
 #include "blob/url_codec.hpp"
 
 namespace assetd::blob {
@@ -56,6 +58,17 @@ class S3Call {
   bool readStarted_ = false;
   bool bodyBroken_ = false;
 };
+
+// S3's errors for a missing object and an object over the size limit.
+S3Error noSuchKey();
+S3Error entityTooLarge();
+
+// The `partNumber` query parameter of a part upload; InvalidArgument unless an integer.
+int partNumberOf(const S3Call& call);
+
+// `body` as the store reads it: EntityTooLarge as soon as its declared size or the bytes
+// received pass `maxBytes`.
+ReadFn sizeCappedBody(PayloadReader& body, std::uint64_t maxBytes);
 
 // The key named by x-amz-copy-source ("/bucket/key", URL-encoded, any "?versionId=" ignored),
 // checked to be in this bucket and a valid key.

@@ -1,6 +1,7 @@
 #include "blob/object_endpoint.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <stdexcept>
 
@@ -259,8 +260,7 @@ std::size_t S3Call::readRaw(char* buffer, std::size_t n) {
   try {
     return exchange.readBody(buffer, n);
   } catch (const core::ApiError& e) {
-    if (e.status() == 413)
-      throw S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size");
+    if (e.status() == 413) throw entityTooLarge();
     bodyBroken_ = true;
     throw;
   } catch (...) {
@@ -327,6 +327,34 @@ http::StreamRoute objectEndpoint(LocalBlobStore& store, ObjectEndpointConfig con
     }
   };
   return route;
+}
+
+S3Error noSuchKey() {
+  return S3Error(404, "NoSuchKey", "The specified key does not exist.");
+}
+
+S3Error entityTooLarge() {
+  return S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size");
+}
+
+int partNumberOf(const S3Call& call) {
+  std::string text = call.param("partNumber").value_or("");
+  int number = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+    throw S3Error(400, "InvalidArgument", "Part number must be an integer between 1 and 10000");
+  return number;
+}
+
+ReadFn sizeCappedBody(PayloadReader& body, std::uint64_t maxBytes) {
+  std::optional<std::uint64_t> size = body.declaredSize();
+  if (size && *size > maxBytes) throw entityTooLarge();
+  return [&body, maxBytes, received = std::uint64_t{0}](char* buffer, std::size_t n) mutable {
+    std::size_t got = body.read(buffer, n);
+    received += got;
+    if (received > maxBytes) throw entityTooLarge();
+    return got;
+  };
 }
 
 }  // namespace assetd::blob

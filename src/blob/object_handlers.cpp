@@ -13,14 +13,6 @@
 namespace assetd::blob {
 namespace {
 
-S3Error noSuchKey() {
-  return S3Error(404, "NoSuchKey", "The specified key does not exist.");
-}
-
-S3Error tooLarge() {
-  return S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size");
-}
-
 std::string contentTypeOf(const ObjectInfo& info) {
   return info.contentType.empty() ? "binary/octet-stream" : info.contentType;
 }
@@ -67,14 +59,7 @@ void putObject(S3Call& call) {
   PayloadReader body = call.payload();
   body.deferContentMd5();  // checked with the store's MD5 of the body, computed for the ETag
   std::optional<std::uint64_t> size = body.declaredSize();
-  if (size && *size > call.config.maxObjectBytes) throw tooLarge();
-  std::uint64_t received = 0;
-  ReadFn read = [&](char* buffer, std::size_t n) {
-    std::size_t got = body.read(buffer, n);
-    received += got;
-    if (received > call.config.maxObjectBytes) throw tooLarge();
-    return got;
-  };
+  ReadFn read = sizeCappedBody(body, call.config.maxObjectBytes);
   ObjectInfo info = call.store.putStream(
       call.key, read, size, std::string(call.request.header("content-type")),
       [&](const std::string& md5) { body.checkContentMd5(md5); }, kept);

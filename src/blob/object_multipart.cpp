@@ -13,10 +13,6 @@ namespace {
 
 constexpr std::size_t kMaxCompleteBody = 4u << 20;
 
-S3Error tooLarge() {
-  return S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size");
-}
-
 constexpr int kMaxListed = 1000;
 
 // A non-negative integer query parameter; `fallback` when absent.
@@ -47,23 +43,11 @@ void createMultipartUpload(S3Call& call) {
 
 void uploadPart(S3Call& call) {
   std::string id = uploadIdOf(call);
-  std::string numberText = call.param("partNumber").value_or("");
-  int number = 0;
-  auto [end, ec] =
-      std::from_chars(numberText.data(), numberText.data() + numberText.size(), number);
-  if (numberText.empty() || ec != std::errc() || end != numberText.data() + numberText.size())
-    throw S3Error(400, "InvalidArgument", "Part number must be an integer between 1 and 10000");
+  int number = partNumberOf(call);
   PayloadReader body = call.payload();
   body.deferContentMd5();  // checked with the store's MD5 of the part, computed for its ETag
   std::optional<std::uint64_t> size = body.declaredSize();
-  if (size && *size > call.config.maxObjectBytes) throw tooLarge();
-  std::uint64_t received = 0;
-  ReadFn read = [&](char* buffer, std::size_t n) {
-    std::size_t got = body.read(buffer, n);
-    received += got;
-    if (received > call.config.maxObjectBytes) throw tooLarge();
-    return got;
-  };
+  ReadFn read = sizeCappedBody(body, call.config.maxObjectBytes);
   std::string etag = call.store.uploadPart(
       id, call.key, number, read, size, [&](const std::string& md5) { body.checkContentMd5(md5); });
   HeaderList extra = {{"ETag", etag}};

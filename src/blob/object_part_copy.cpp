@@ -61,15 +61,6 @@ ReadFn rangeReader(const files::ReadOnlyFile& file, CopyRange range) {
   };
 }
 
-int partNumberOf(const S3Call& call) {
-  std::string text = call.param("partNumber").value_or("");
-  int number = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
-    throw S3Error(400, "InvalidArgument", "Part number must be an integer between 1 and 10000");
-  return number;
-}
-
 }  // namespace
 
 void uploadPartCopy(S3Call& call) {
@@ -79,10 +70,9 @@ void uploadPartCopy(S3Call& call) {
   int number = partNumberOf(call);
   std::string sourceKey = copySourceKey(call);
   auto source = call.store.open(sourceKey);
-  if (!source) throw S3Error(404, "NoSuchKey", "The specified key does not exist.");
+  if (!source) throw noSuchKey();
   CopyRange range = copyRangeOf(call.request.header("x-amz-copy-source-range"), source->info.size);
-  if (range.length > call.config.maxObjectBytes)
-    throw S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size");
+  if (range.length > call.config.maxObjectBytes) throw entityTooLarge();
   // The store checks the upload exists before it reads a byte (NoSuchUpload otherwise).
   std::string etag = call.store.uploadPart(*uploadId, call.key, number,
                                            rangeReader(source->file, range), range.length);

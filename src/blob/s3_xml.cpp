@@ -12,6 +12,16 @@ namespace {
 constexpr std::string_view kDeclaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
 constexpr std::string_view kNamespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"";
 
+// The XML declaration and the opening tag of a response's root element, in S3's namespace.
+std::string openDocument(std::string_view root) {
+  std::string out(kDeclaration);
+  out += "<";
+  out += root;
+  out += kNamespace;
+  out += ">";
+  return out;
+}
+
 void element(std::string& out, std::string_view tag, std::string_view text) {
   out += "<";
   out += tag;
@@ -150,10 +160,7 @@ std::string listBucket(const ListResult& r) {
   auto name = [&](std::string_view text) {
     return r.urlEncode ? uriEncode(text, true) : std::string(text);
   };
-  std::string out(kDeclaration);
-  out += "<ListBucketResult";
-  out += kNamespace;
-  out += ">";
+  std::string out = openDocument("ListBucketResult");
   element(out, "Name", r.bucket);
   element(out, "Prefix", name(r.prefix));
   if (r.v2) {
@@ -207,10 +214,7 @@ void owner(std::string& out) {
 }  // namespace
 
 std::string listParts(const PartsResult& r) {
-  std::string out(kDeclaration);
-  out += "<ListPartsResult";
-  out += kNamespace;
-  out += ">";
+  std::string out = openDocument("ListPartsResult");
   element(out, "Bucket", r.bucket);
   element(out, "Key", r.key);
   element(out, "UploadId", r.uploadId);
@@ -233,10 +237,7 @@ std::string listParts(const PartsResult& r) {
 }
 
 std::string listMultipartUploads(const UploadsResult& r) {
-  std::string out(kDeclaration);
-  out += "<ListMultipartUploadsResult";
-  out += kNamespace;
-  out += ">";
+  std::string out = openDocument("ListMultipartUploadsResult");
   element(out, "Bucket", r.bucket);
   element(out, "KeyMarker", r.keyMarker);
   element(out, "UploadIdMarker", r.uploadIdMarker);
@@ -279,10 +280,7 @@ std::string listBuckets(std::string_view bucket, std::int64_t createdMillis) {
 }
 
 std::string location(std::string_view region) {
-  std::string out(kDeclaration);
-  out += "<LocationConstraint";
-  out += kNamespace;
-  out += ">";
+  std::string out = openDocument("LocationConstraint");
   if (region != "us-east-1") out += escape(region);
   out += "</LocationConstraint>";
   return out;
@@ -290,10 +288,7 @@ std::string location(std::string_view region) {
 
 std::string initiateMultipartUpload(std::string_view bucket, std::string_view key,
                                     std::string_view uploadId) {
-  std::string out(kDeclaration);
-  out += "<InitiateMultipartUploadResult";
-  out += kNamespace;
-  out += ">";
+  std::string out = openDocument("InitiateMultipartUploadResult");
   element(out, "Bucket", bucket);
   element(out, "Key", key);
   element(out, "UploadId", uploadId);
@@ -303,10 +298,7 @@ std::string initiateMultipartUpload(std::string_view bucket, std::string_view ke
 
 std::string completeMultipartUpload(std::string_view location, std::string_view bucket,
                                     std::string_view key, std::string_view etag) {
-  std::string out(kDeclaration);
-  out += "<CompleteMultipartUploadResult";
-  out += kNamespace;
-  out += ">";
+  std::string out = openDocument("CompleteMultipartUploadResult");
   element(out, "Location", location);
   element(out, "Bucket", bucket);
   element(out, "Key", key);
@@ -316,10 +308,7 @@ std::string completeMultipartUpload(std::string_view location, std::string_view 
 }
 
 std::string copyObject(std::string_view etag, std::int64_t lastModifiedMillis) {
-  std::string out(kDeclaration);
-  out += "<CopyObjectResult";
-  out += kNamespace;
-  out += ">";
+  std::string out = openDocument("CopyObjectResult");
   element(out, "LastModified", core::isoMillis(lastModifiedMillis));
   element(out, "ETag", etag);
   out += "</CopyObjectResult>";
@@ -327,10 +316,7 @@ std::string copyObject(std::string_view etag, std::int64_t lastModifiedMillis) {
 }
 
 std::string copyPart(std::string_view etag, std::int64_t lastModifiedMillis) {
-  std::string out(kDeclaration);
-  out += "<CopyPartResult";
-  out += kNamespace;
-  out += ">";
+  std::string out = openDocument("CopyPartResult");
   element(out, "ETag", etag);
   element(out, "LastModified", core::isoMillis(lastModifiedMillis));
   out += "</CopyPartResult>";
@@ -338,10 +324,7 @@ std::string copyPart(std::string_view etag, std::int64_t lastModifiedMillis) {
 }
 
 std::string deleteResult(const std::vector<DeleteOutcome>& outcomes, bool quiet) {
-  std::string out(kDeclaration);
-  out += "<DeleteResult";
-  out += kNamespace;
-  out += ">";
+  std::string out = openDocument("DeleteResult");
   for (const DeleteOutcome& outcome : outcomes) {
     if (outcome.code.empty()) {
       if (quiet) continue;

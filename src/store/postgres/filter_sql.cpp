@@ -3,26 +3,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "store/filter_vocabulary.hpp"
 #include "store/postgres/text_codec.hpp"
 
 namespace assetd::store::postgres {
 namespace {
 
 using core::CompareOp;
-
-const char* comparison(CompareOp op) {
-  switch (op) {
-    case CompareOp::Gt:
-      return " > ";
-    case CompareOp::Gte:
-      return " >= ";
-    case CompareOp::Lt:
-      return " < ";
-    case CompareOp::Lte:
-      return " <= ";
-  }
-  return " = ";
-}
 
 ArrayParam textArray(const std::vector<std::string>& values) {
   ArrayParam a;
@@ -79,7 +66,8 @@ void addBatchCondition(SqlConditions& out, const std::string& assetIdColumn,
 
 void addTimeConditions(SqlConditions& out, const std::string& column,
                        const std::vector<core::TimeCondition>& conditions) {
-  for (const auto& c : conditions) out.add(column + comparison(c.op) + out.integer(c.millis));
+  for (const auto& c : conditions)
+    out.add(column + comparisonOperator(c.op) + out.integer(c.millis));
 }
 
 // --- metadata ---
@@ -139,7 +127,7 @@ std::string metadataCondition(SqlConditions& out, const core::MetadataCondition&
       auto op = kOps[static_cast<int>(c.op) - static_cast<int>(MetadataOp::Gt)];
       // In strict mode a comparison with anything but a number is unknown: no match.
       std::string predicate =
-          metadataJsonPath(c.path) + comparison(op) + jsonNumber(c.values[0].number);
+          metadataJsonPath(c.path) + comparisonOperator(op) + jsonNumber(c.values[0].number);
       return doc + " @@ " + out.text(predicate) + "::jsonpath";
     }
   }
@@ -193,12 +181,8 @@ std::string SqlConditions::sql() const {
 
 void addAssetFilter(SqlConditions& out, const core::AssetFilter& filter,
                     const BatchResolver& resolve) {
-  using core::AssetStringField;
   for (const auto& [field, condition] : filter.strings) {
-    const char* column = field == AssetStringField::Id           ? "a.id"
-                         : field == AssetStringField::ExternalId ? "a.external_id"
-                         : field == AssetStringField::CreatedBy  ? "a.created_by"
-                                                                 : "a.editor_type";
+    const char* column = assetStringColumn(field);
     out.add(stringCondition(out, column, condition));
   }
   for (const auto& c : filter.batches) addBatchCondition(out, "a.id", c, resolve);
@@ -210,26 +194,14 @@ void addAssetFilter(SqlConditions& out, const core::AssetFilter& filter,
 
 void addTaskFilter(SqlConditions& out, const core::TaskFilter& filter,
                    const BatchResolver& resolve) {
-  using core::TaskStringField;
   for (const auto& [field, condition] : filter.strings) {
-    const char* column = field == TaskStringField::Id           ? "t.id"
-                         : field == TaskStringField::Stage      ? "t.stage"
-                         : field == TaskStringField::Status     ? "t.status"
-                         : field == TaskStringField::ExternalId ? "a.external_id"
-                         : field == TaskStringField::Asset      ? "t.asset_id"
-                                                                : "t.created_by";
+    const char* column = taskStringColumn(field);
     out.add(stringCondition(out, column, condition));
   }
   for (const auto& c : filter.batches) addBatchCondition(out, "t.asset_id", c, resolve);
   addTimeConditions(out, "t.created_at", filter.createdAt);
   for (const auto& c : filter.priority) {
-    using core::NumberOp;
-    const char* op = c.op == NumberOp::Eq    ? " = "
-                     : c.op == NumberOp::Ne  ? " <> "
-                     : c.op == NumberOp::Gt  ? " > "
-                     : c.op == NumberOp::Gte ? " >= "
-                     : c.op == NumberOp::Lt  ? " < "
-                                             : " <= ";
+    const char* op = numberOperator(c.op);
     out.add("t.priority" + std::string(op) + out.real(c.value) + "::float8");
   }
 }

@@ -3,24 +3,12 @@
 #include <algorithm>
 #include <memory>
 
+#include "store/filter_vocabulary.hpp"
+
 namespace assetd::store::sqlite {
 namespace {
 
 using core::CompareOp;
-
-const char* comparison(CompareOp op) {
-  switch (op) {
-    case CompareOp::Gt:
-      return " > ";
-    case CompareOp::Gte:
-      return " >= ";
-    case CompareOp::Lt:
-      return " < ";
-    case CompareOp::Lte:
-      return " <= ";
-  }
-  return " = ";
-}
 
 std::string valueList(SqlConditions& out, const std::vector<std::string>& values) {
   std::string list;
@@ -82,7 +70,7 @@ void addBatchCondition(SqlConditions& out, const std::string& assetIdColumn,
 
 void addTimeConditions(SqlConditions& out, const std::string& column,
                        const std::vector<core::TimeCondition>& conditions) {
-  for (const auto& c : conditions) out.add(column + comparison(c.op) + out.param(c.millis));
+  for (const auto& c : conditions) out.add(column + comparisonOperator(c.op) + out.param(c.millis));
 }
 
 // --- metadata ---
@@ -211,7 +199,7 @@ std::string metadataCondition(SqlConditions& out, const core::MetadataCondition&
                                            CompareOp::Lte};
       auto op = kOps[static_cast<int>(c.op) - static_cast<int>(MetadataOp::Gt)];
       return at->holds("(" + at->type() + " IN ('integer', 'real') AND " + at->value() +
-                       comparison(op) + out.param(c.values[0].number) + ")");
+                       comparisonOperator(op) + out.param(c.values[0].number) + ")");
     }
   }
   return "0";
@@ -257,12 +245,8 @@ std::optional<std::string> prefixUpperBound(const std::string& prefix) {
 
 void addAssetFilter(SqlConditions& out, const core::AssetFilter& filter,
                     const BatchResolver& resolve) {
-  using core::AssetStringField;
   for (const auto& [field, condition] : filter.strings) {
-    const char* column = field == AssetStringField::Id           ? "a.id"
-                         : field == AssetStringField::ExternalId ? "a.external_id"
-                         : field == AssetStringField::CreatedBy  ? "a.created_by"
-                                                                 : "a.editor_type";
+    const char* column = assetStringColumn(field);
     out.add(stringCondition(out, column, condition));
   }
   for (const auto& c : filter.batches) addBatchCondition(out, "a.id", c, resolve);
@@ -274,26 +258,14 @@ void addAssetFilter(SqlConditions& out, const core::AssetFilter& filter,
 
 void addTaskFilter(SqlConditions& out, const core::TaskFilter& filter,
                    const BatchResolver& resolve) {
-  using core::TaskStringField;
   for (const auto& [field, condition] : filter.strings) {
-    const char* column = field == TaskStringField::Id           ? "t.id"
-                         : field == TaskStringField::Stage      ? "t.stage"
-                         : field == TaskStringField::Status     ? "t.status"
-                         : field == TaskStringField::ExternalId ? "a.external_id"
-                         : field == TaskStringField::Asset      ? "t.asset_id"
-                                                                : "t.created_by";
+    const char* column = taskStringColumn(field);
     out.add(stringCondition(out, column, condition));
   }
   for (const auto& c : filter.batches) addBatchCondition(out, "t.asset_id", c, resolve);
   addTimeConditions(out, "t.created_at", filter.createdAt);
   for (const auto& c : filter.priority) {
-    using core::NumberOp;
-    const char* op = c.op == NumberOp::Eq    ? " = "
-                     : c.op == NumberOp::Ne  ? " <> "
-                     : c.op == NumberOp::Gt  ? " > "
-                     : c.op == NumberOp::Gte ? " >= "
-                     : c.op == NumberOp::Lt  ? " < "
-                                             : " <= ";
+    const char* op = numberOperator(c.op);
     out.add("t.priority" + std::string(op) + out.param(c.value));
   }
 }
