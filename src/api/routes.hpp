@@ -5,8 +5,8 @@
 #include <string>
 
 #include "blob/blob_store.hpp"
-#include "blob/secrets.hpp"
 #include "http/router.hpp"
+#include "sign/secrets.hpp"
 #include "store/store.hpp"
 
 namespace assetd::api {
@@ -27,7 +27,7 @@ struct ApiContext {
   blob::BlobStore& blobs;
   ObjectStoreAccess objects;
   // Seals and opens the credentials of storage integrations.
-  blob::secrets::MasterKey masterKey;
+  sign::secrets::MasterKey masterKey;
   // Called after an import queued uploadLocal copies, so the copier starts on them at once.
   std::function<void()> copiesQueued;
 };

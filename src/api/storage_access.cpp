@@ -13,31 +13,31 @@ namespace {
 namespace json = boost::json;
 
 // Field names of the sealed JSON; empty fields are left out.
-constexpr std::pair<const char*, std::string blob::storage_urls::Credentials::*> kFields[] = {
-    {"accessKeyId", &blob::storage_urls::Credentials::accessKeyId},
-    {"secretAccessKey", &blob::storage_urls::Credentials::secretAccessKey},
-    {"sessionToken", &blob::storage_urls::Credentials::sessionToken},
-    {"clientEmail", &blob::storage_urls::Credentials::clientEmail},
-    {"privateKeyPem", &blob::storage_urls::Credentials::privateKeyPem},
+constexpr std::pair<const char*, std::string sign::storage_urls::Credentials::*> kFields[] = {
+    {"accessKeyId", &sign::storage_urls::Credentials::accessKeyId},
+    {"secretAccessKey", &sign::storage_urls::Credentials::secretAccessKey},
+    {"sessionToken", &sign::storage_urls::Credentials::sessionToken},
+    {"clientEmail", &sign::storage_urls::Credentials::clientEmail},
+    {"privateKeyPem", &sign::storage_urls::Credentials::privateKeyPem},
 };
 
 }  // namespace
 
-std::string sealCredentials(const blob::secrets::MasterKey& key, const std::string& storageId,
-                            const blob::storage_urls::Credentials& credentials) {
+std::string sealCredentials(const sign::secrets::MasterKey& key, const std::string& storageId,
+                            const sign::storage_urls::Credentials& credentials) {
   json::object o;
   for (const auto& [name, member] : kFields)
     if (!(credentials.*member).empty()) o[name] = credentials.*member;
-  return blob::secrets::seal(key, json::serialize(o), storageId);
+  return sign::secrets::seal(key, json::serialize(o), storageId);
 }
 
-blob::storage_urls::Target storageTarget(const blob::secrets::MasterKey& key,
+sign::storage_urls::Target storageTarget(const sign::secrets::MasterKey& key,
                                          const core::Storage& storage) {
-  blob::storage_urls::Target target;
+  sign::storage_urls::Target target;
   target.provider = providerOf(storage.provider);
   target.endpoint = storage.endpoint;
   target.region = storage.region;
-  std::string plain = blob::secrets::open(key, storage.sealedCredentials, storage.id);
+  std::string plain = sign::secrets::open(key, storage.sealedCredentials, storage.id);
   json::error_code ec;
   json::value parsed = json::parse(plain, ec);
   if (ec || !parsed.is_object())
@@ -49,11 +49,11 @@ blob::storage_urls::Target storageTarget(const blob::secrets::MasterKey& key,
   return target;
 }
 
-blob::storage_urls::Target ownStoreTarget(const ObjectStoreAccess& objects) {
+sign::storage_urls::Target ownStoreTarget(const ObjectStoreAccess& objects) {
   if (objects.accessKeyId.empty() || objects.secretAccessKey.empty())
     throw core::ApiError::internal("the server's object store has no signing credentials");
-  blob::storage_urls::Target target;
-  target.provider = blob::storage_urls::Provider::Aws;
+  sign::storage_urls::Target target;
+  target.provider = sign::storage_urls::Provider::Aws;
   target.endpoint = objects.publicUrl;
   while (!target.endpoint.empty() && target.endpoint.back() == '/') target.endpoint.pop_back();
   target.region = objects.region;

@@ -7,16 +7,16 @@
 #include <boost/json/parse.hpp>
 
 #include "api/json_input.hpp"
-#include "blob/crypto.hpp"
-#include "blob/url_codec.hpp"
 #include "core/error.hpp"
+#include "sign/crypto.hpp"
+#include "sign/url_codec.hpp"
 
 namespace assetd::api {
 namespace {
 
 namespace json = boost::json;
 using json_input::Path;
-using Provider = blob::storage_urls::Provider;
+using Provider = sign::storage_urls::Provider;
 
 constexpr std::size_t kMaxNameBytes = 256;
 constexpr std::size_t kMaxKeyIdBytes = 256;
@@ -78,7 +78,7 @@ std::string checkRegion(std::string value, const Path& path) {
 
 std::string checkEndpoint(std::string value, const std::string& provider, const Path& path) {
   if (value.size() > kMaxEndpointBytes) path.fail("must be at most 2048 bytes");
-  blob::ParsedUrl url = blob::parseUrl(value, path.str());
+  sign::ParsedUrl url = sign::parseUrl(value, path.str());
   if (url.scheme != "http" && url.scheme != "https") path.fail("must be an http or https URL");
   if (!url.query.empty() || value.find('?') != std::string::npos)
     path.fail("must not have a query");
@@ -96,7 +96,7 @@ std::string checkAccountName(std::string value, const Path& path) {
 }
 
 std::string checkAccountKey(std::string value, const Path& path) {
-  auto raw = blob::crypto::base64Decode(value);
+  auto raw = sign::crypto::base64Decode(value);
   if (!raw || raw->empty()) path.fail("must be the base64 account key");
   return value;
 }
@@ -104,13 +104,13 @@ std::string checkAccountKey(std::string value, const Path& path) {
 // The service-account JSON of a Google Cloud key file; its other fields are Google's and kept
 // out of the store.
 void readServiceAccount(const json::object& o, const Path& path,
-                        blob::storage_urls::Credentials& out) {
+                        sign::storage_urls::Credentials& out) {
   auto email = optionalString(o, "client_email", path, kMaxNameBytes);
   if (!email) path.field("client_email").fail("required");
   checkPrintable(*email, path.field("client_email"), false);
   auto pem = optionalString(o, "private_key", path, kMaxPemBytes);
   if (!pem) path.field("private_key").fail("required");
-  blob::crypto::RsaPrivateKey::fromPem(*pem, path.field("private_key").str());
+  sign::crypto::RsaPrivateKey::fromPem(*pem, path.field("private_key").str());
   out.clientEmail = *email;
   out.privateKeyPem = *pem;
 }
@@ -122,7 +122,7 @@ bool looksLikeServiceAccount(const json::object& o) {
 // credentials: {accessKeyId, secretAccessKey, sessionToken?} (AWS, GCP HMAC), {accountName,
 // accountKey} (Azure), or a service-account key (GCP).
 void readCredentialsObject(const json::object& o, const std::string& provider, const Path& path,
-                           blob::storage_urls::Credentials& out) {
+                           sign::storage_urls::Credentials& out) {
   if (provider == "GCP" && looksLikeServiceAccount(o)) return readServiceAccount(o, path, out);
   const bool azure = provider == "AZURE";
   const std::string_view idKey = azure && o.contains("accountName") ? "accountName" : "accessKeyId";
@@ -148,7 +148,7 @@ void readCredentialsObject(const json::object& o, const std::string& provider, c
 }
 
 void readCredentials(const json::object& body, const std::string& provider, const Path& root,
-                     blob::storage_urls::Credentials& out) {
+                     sign::storage_urls::Credentials& out) {
   auto publicKey = optionalString(body, "publicKey", root, kMaxKeyIdBytes);
   auto privateKey = optionalString(body, "privateKey", root, kMaxSecretBytes);
   const json::value* credentials = body.if_contains("credentials");

@@ -4,14 +4,14 @@
 #include <string>
 #include <string_view>
 
-#include "blob/storage_urls.hpp"
 #include "core/types.hpp"
+#include "sign/storage_urls.hpp"
 
 namespace assetd::api {
 
 struct DecodedStorage {
   core::NewStorage storage;  // id and sealedCredentials left empty for the caller
-  blob::storage_urls::Credentials credentials;
+  sign::storage_urls::Credentials credentials;
 };
 
 // Both forms: the SDK's {name, provider, publicKey, privateKey, region, credentials} (credentials
@@ -21,7 +21,7 @@ DecodedStorage decodeStorage(std::string_view body);
 
 // "AWS" | "GCP" | "AZURE" -> the signer's provider. Anything else is a 500: it comes from the
 // store, which holds only these.
-blob::storage_urls::Provider providerOf(const std::string& provider);
+sign::storage_urls::Provider providerOf(const std::string& provider);
 
 // A bucket (container) name the provider accepts, checked as `field`. `customEndpoint`: an
 // S3-compatible service, whose names are less constrained than AWS's.

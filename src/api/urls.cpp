@@ -5,15 +5,15 @@
 #include "api/storage_access.hpp"
 #include "api/storage_decode.hpp"
 #include "api/url_params.hpp"
-#include "blob/sigv4.hpp"
 #include "core/error.hpp"
 #include "core/json_text.hpp"
 #include "core/time.hpp"
+#include "sign/sigv4.hpp"
 
 namespace assetd::api {
 namespace {
 
-namespace urls = blob::storage_urls;
+namespace urls = sign::storage_urls;
 
 constexpr std::size_t kMaxUrlBytes = 8192;
 
@@ -22,7 +22,7 @@ std::int64_t nowSeconds() {
 }
 
 std::int64_t expiresIn(const http::Params& params) {
-  return intParam(params, "expiresIn", 3600, 1, blob::sigv4::kMaxExpiresSeconds);
+  return intParam(params, "expiresIn", 3600, 1, sign::sigv4::kMaxExpiresSeconds);
 }
 
 std::optional<core::Storage> storageOf(ApiContext& ctx, const core::Principal& who,

@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "app/object_credentials.hpp"
-#include "blob/object_endpoint.hpp"
+#include "objects/object_endpoint.hpp"
 
 namespace assetd::app {
 
@@ -27,20 +27,20 @@ BuiltinObjectStore startBuiltinObjectStore(const ServeConfig& config, const std:
   out.access.accessKeyId = credentials.accessKeyId;
   out.access.secretAccessKey = credentials.secretAccessKey;
 
-  blob::ObjectEndpointConfig endpoint;
+  objects::ObjectEndpointConfig endpoint;
   endpoint.credentials = {credentials.accessKeyId, credentials.secretAccessKey, ""};
   endpoint.region = credentials.region;
   endpoint.publicUrl = publicUrl;
-  server.setStreamRoute(blob::objectEndpoint(*out.store, std::move(endpoint)));
+  server.setStreamRoute(objects::objectEndpoint(*out.store, std::move(endpoint)));
 
-  blob::UploadExpiry::Reports reports;
+  objects::UploadExpiry::Reports reports;
   reports.swept = [](std::size_t removed) {
     if (removed > 0) spdlog::info("removed {} abandoned multipart upload(s)", removed);
   };
   reports.failed = [](const std::exception& e) {
     spdlog::warn("multipart upload expiry failed: {}", e.what());
   };
-  out.uploadExpiry = std::make_unique<blob::UploadExpiry>(
+  out.uploadExpiry = std::make_unique<objects::UploadExpiry>(
       *out.store, std::chrono::hours(config.multipartExpiryHours), std::chrono::hours(1),
       std::move(reports));
   return out;

@@ -6,8 +6,8 @@
 #include "api/routes.hpp"
 #include "app/config.hpp"
 #include "blob/local_blob_store.hpp"
-#include "blob/upload_expiry.hpp"
 #include "http/server.hpp"
+#include "objects/upload_expiry.hpp"
 
 namespace assetd::app {
 
@@ -15,7 +15,7 @@ struct BuiltinObjectStore {
   std::unique_ptr<blob::LocalBlobStore> store;
   api::ObjectStoreAccess access;  // what getUploadUrl and getSignedUrl sign with
   // Declared after the store it sweeps, so that it stops first.
-  std::unique_ptr<blob::UploadExpiry> uploadExpiry;
+  std::unique_ptr<objects::UploadExpiry> uploadExpiry;
 };
 
 // Opens <data>/objects, settles the endpoint's key pair (recorded or overridden), records the

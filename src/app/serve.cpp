@@ -14,9 +14,9 @@
 #include "app/external_objects.hpp"
 #include "app/store_config.hpp"
 #include "blob/blob_store.hpp"
-#include "blob/secrets.hpp"
 #include "core/json_text.hpp"
 #include "http/server.hpp"
+#include "sign/secrets.hpp"
 #include "store/store.hpp"
 
 namespace assetd::app {
@@ -71,7 +71,7 @@ int serve(const ServeConfig& config) {
   auto store = openConfiguredStore(config.database, config.dataDir);
   // Before anything listens: a malformed ASSETD_MASTER_KEY or an unsafe key file stops the start.
   auto masterKey =
-      blob::secrets::MasterKey::load(config.dataDir, std::getenv(blob::secrets::kMasterKeyEnv));
+      sign::secrets::MasterKey::load(config.dataDir, std::getenv(sign::secrets::kMasterKeyEnv));
   std::optional<FirstStart> first;
   initializeIfEmpty(config.database, config.dataDir, [&] { first = bootstrap(*store); });
 

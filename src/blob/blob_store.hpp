@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "s3/read_fn.hpp"
+
 namespace assetd::blob {
 
 struct ObjectInfo {
@@ -18,7 +20,7 @@ struct ObjectInfo {
 };
 
 // Pulls up to n bytes into buffer; returns 0 at the end. May throw to abort an upload.
-using ReadFn = std::function<std::size_t(char* buffer, std::size_t n)>;
+using ReadFn = assetd::s3::ReadFn;  // s3/read_fn.hpp
 // Receives the next piece of an object's body.
 using WriteFn = std::function<void(const char* data, std::size_t n)>;
 

@@ -6,10 +6,10 @@
 #include <memory>
 #include <sstream>
 
-#include "blob/crypto.hpp"
-#include "blob/s3_error.hpp"
-#include "blob/stream_digest.hpp"
 #include "core/error.hpp"
+#include "s3/s3_error.hpp"
+#include "s3/stream_digest.hpp"
+#include "sign/crypto.hpp"
 
 namespace assetd::blob {
 namespace {
@@ -29,7 +29,7 @@ struct Sidecar {
   std::string identity;
   std::string etag;
   std::string contentType;
-  StoredHeaders headers;
+  assetd::s3::StoredHeaders headers;
 };
 
 std::string oneLine(std::string text) {
@@ -47,7 +47,7 @@ std::optional<Sidecar> readSidecar(const fs::path& path) {
       !std::getline(in, out.etag) || !std::getline(in, out.contentType))
     return std::nullopt;
   std::string rest{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  auto headers = decodeStoredHeaders(rest);
+  auto headers = assetd::s3::decodeStoredHeaders(rest);
   if (!headers) return std::nullopt;
   out.headers = std::move(*headers);
   return out;
@@ -55,7 +55,7 @@ std::optional<Sidecar> readSidecar(const fs::path& path) {
 
 std::string etagOfFile(const files::ReadOnlyFile& file) {
   auto buffer = std::make_unique<char[]>(files::kBufferSize);
-  StreamDigest digest(StreamDigest::Kind::Md5);
+  assetd::s3::StreamDigest digest(assetd::s3::StreamDigest::Kind::Md5);
   std::uint64_t offset = 0;
   while (std::size_t n = file.readAt(offset, buffer.get(), files::kBufferSize)) {
     digest.update(buffer.get(), n);
@@ -67,13 +67,13 @@ std::string etagOfFile(const files::ReadOnlyFile& file) {
 }  // namespace
 
 void checkObjectKey(std::string_view key) {
-  if (key.empty()) throw S3Error(400, "InvalidArgument", "object key is empty");
+  if (key.empty()) throw assetd::s3::S3Error(400, "InvalidArgument", "object key is empty");
   if (key.size() > kMaxKeyBytes)
-    throw S3Error(400, "KeyTooLongError", "object key is longer than 1024 bytes");
+    throw assetd::s3::S3Error(400, "KeyTooLongError", "object key is longer than 1024 bytes");
   for (char c : key) {
     auto u = static_cast<unsigned char>(c);
     if (u < 0x20 || u == 0x7f)
-      throw S3Error(400, "InvalidArgument", "object key contains a control character");
+      throw assetd::s3::S3Error(400, "InvalidArgument", "object key contains a control character");
   }
   std::size_t start = 0;
   while (start <= key.size()) {
@@ -81,17 +81,18 @@ void checkObjectKey(std::string_view key) {
     if (end == std::string_view::npos) end = key.size();
     std::string_view segment = key.substr(start, end - start);
     if (segment.empty() || segment == "." || segment == "..")
-      throw S3Error(400, "InvalidArgument",
-                    "object key has an empty, '.' or '..' segment, or a leading or trailing '/'");
+      throw assetd::s3::S3Error(
+          400, "InvalidArgument",
+          "object key has an empty, '.' or '..' segment, or a leading or trailing '/'");
     if (segment.size() > kMaxSegmentBytes)
-      throw S3Error(400, "KeyTooLongError",
-                    "each '/'-separated part of an object key is at most 255 bytes");
+      throw assetd::s3::S3Error(400, "KeyTooLongError",
+                                "each '/'-separated part of an object key is at most 255 bytes");
     start = end + 1;
   }
 }
 
 std::string quotedHexEtag(std::string_view rawDigest) {
-  return "\"" + crypto::hex(rawDigest) + "\"";
+  return "\"" + sign::crypto::hex(rawDigest) + "\"";
 }
 
 LocalBlobStore::LocalBlobStore(const std::string& root, std::string bucket, std::string publicUrl)
@@ -127,7 +128,7 @@ std::mutex& LocalBlobStore::lockFor(const std::string& key) {
 
 ObjectInfo LocalBlobStore::commit(files::TempFile& temp, const std::string& key, std::uint64_t size,
                                   const std::string& etag, const std::string& contentType,
-                                  const StoredHeaders& headers) {
+                                  const assetd::s3::StoredHeaders& headers) {
   fs::path target = objectPath(key);
   // The sidecar is prepared before the lock so the critical section is two renames.
   files::TempFile sidecar(tempDir_);
@@ -136,7 +137,7 @@ ObjectInfo LocalBlobStore::commit(files::TempFile& temp, const std::string& key,
   auto file = files::ReadOnlyFile::open(target);
   if (!file) throw core::ApiError::internal("object vanished while it was stored");
   std::string text = std::string(kMetaVersion) + "\n" + file->identity() + "\n" + etag + "\n" +
-                     oneLine(contentType) + "\n" + encodeStoredHeaders(headers);
+                     oneLine(contentType) + "\n" + assetd::s3::encodeStoredHeaders(headers);
   sidecar.write(text);
   // Not fsynced: after a crash a lost or stale sidecar is recognized by the identity and the
   // ETag recomputed from the object (only the content type would be lost).
@@ -159,7 +160,7 @@ ObjectInfo LocalBlobStore::putStream(const std::string& key, const ReadFn& read,
                                      std::optional<std::uint64_t> expectedSize,
                                      const std::string& contentType,
                                      const BeforeCommit& beforeCommit,
-                                     const StoredHeaders& headers) {
+                                     const assetd::s3::StoredHeaders& headers) {
   checkObjectKey(key);
   files::TempFile temp(tempDir_);
   files::Streamed body = files::copyInto(temp, read, expectedSize);
@@ -190,7 +191,7 @@ std::optional<LocalBlobStore::OpenObject> LocalBlobStore::open(const std::string
   ObjectInfo info;
   info.size = file->size();
   info.lastModifiedMillis = file->modifiedMillis();
-  StoredHeaders headers;
+  assetd::s3::StoredHeaders headers;
   if (sidecar && sidecar->identity == file->identity()) {
     info.etag = sidecar->etag;
     info.contentType = sidecar->contentType;

@@ -16,7 +16,7 @@
 
 #include "blob/blob_store.hpp"
 #include "blob/local_files.hpp"
-#include "blob/stored_headers.hpp"
+#include "s3/stored_headers.hpp"
 
 namespace assetd::blob {
 
@@ -35,7 +35,8 @@ class LocalBlobStore final : public BlobStore {
   using BeforeCommit = std::function<void(const std::string& md5)>;
   ObjectInfo putStream(const std::string& key, const ReadFn& read,
                        std::optional<std::uint64_t> expectedSize, const std::string& contentType,
-                       const BeforeCommit& beforeCommit, const StoredHeaders& headers = {});
+                       const BeforeCommit& beforeCommit,
+                       const assetd::s3::StoredHeaders& headers = {});
   std::optional<ObjectInfo> head(const std::string& key) override;
   bool read(const std::string& key, std::uint64_t offset, std::uint64_t length,
             const WriteFn& write) override;
@@ -49,7 +50,7 @@ class LocalBlobStore final : public BlobStore {
   struct OpenObject {
     ObjectInfo info;
     files::ReadOnlyFile file;
-    StoredHeaders headers;  // empty when the sidecar was stale or lost
+    assetd::s3::StoredHeaders headers;  // empty when the sidecar was stale or lost
   };
   std::optional<OpenObject> open(const std::string& key);
 
@@ -68,7 +69,7 @@ class LocalBlobStore final : public BlobStore {
   // ---- Multipart uploads (errors are S3Error with S3's codes) ----
   // `headers` are kept with the upload and given to the object on completion.
   std::string createUpload(const std::string& key, const std::string& contentType,
-                           const StoredHeaders& headers = {});
+                           const assetd::s3::StoredHeaders& headers = {});
   // Stores one part (1..10000), replacing an earlier one of the same number; returns its ETag.
   std::string uploadPart(const std::string& uploadId, const std::string& key, int partNumber,
                          const ReadFn& read, std::optional<std::uint64_t> expectedSize,
@@ -113,7 +114,7 @@ class LocalBlobStore final : public BlobStore {
   // Moves a finished temp file into place and records its metadata, under the key's lock.
   ObjectInfo commit(files::TempFile& temp, const std::string& key, std::uint64_t size,
                     const std::string& etag, const std::string& contentType,
-                    const StoredHeaders& headers);
+                    const assetd::s3::StoredHeaders& headers);
   std::filesystem::path uploadDir(const std::string& uploadId, const std::string& key) const;
 
   std::filesystem::path root_;

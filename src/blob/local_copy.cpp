@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "blob/local_files.hpp"
-#include "blob/stream_digest.hpp"
 #include "core/error.hpp"
+#include "s3/stream_digest.hpp"
 
 namespace assetd::blob::files {
 namespace {
@@ -221,7 +221,7 @@ class CopyPipeline {
   }
 
   std::vector<std::unique_ptr<Slot>> storage_;
-  StreamDigest digest_{StreamDigest::Kind::Md5};
+  assetd::s3::StreamDigest digest_{assetd::s3::StreamDigest::Kind::Md5};
   SlotWriter writer_;
   std::mutex mutex_;
   std::condition_variable changed_;
@@ -244,7 +244,7 @@ Streamed copyInto(TempFile& file, const ReadFn& read, std::optional<std::uint64_
   if (body.ended()) {
     file.writeAt(0, first->bytes.get(), first->size);
     out.size = first->size;
-    out.md5 = md5(std::string_view(first->bytes.get(), first->size));
+    out.md5 = assetd::s3::md5(std::string_view(first->bytes.get(), first->size));
     return out;
   }
   CopyPipeline pipeline(file);

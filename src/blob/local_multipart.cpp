@@ -12,11 +12,11 @@
 #include <memory>
 #include <tuple>
 
-#include "blob/crypto.hpp"
 #include "blob/local_blob_store.hpp"
-#include "blob/s3_error.hpp"
-#include "blob/stream_digest.hpp"
 #include "core/ids.hpp"
+#include "s3/s3_error.hpp"
+#include "s3/stream_digest.hpp"
+#include "sign/crypto.hpp"
 
 namespace assetd::blob {
 namespace {
@@ -25,10 +25,11 @@ namespace fs = std::filesystem;
 
 constexpr int kMaxPartNumber = 10000;
 
-S3Error noSuchUpload() {
-  return S3Error(404, "NoSuchUpload",
-                 "The specified upload does not exist. The upload ID may be invalid, or the "
-                 "upload may have been aborted or completed.");
+assetd::s3::S3Error noSuchUpload() {
+  return assetd::s3::S3Error(
+      404, "NoSuchUpload",
+      "The specified upload does not exist. The upload ID may be invalid, or the "
+      "upload may have been aborted or completed.");
 }
 
 bool isUploadId(std::string_view id) {
@@ -46,7 +47,7 @@ std::string partPrefix(int number) {
 struct UploadInfo {
   std::string key;
   std::string contentType;
-  StoredHeaders headers;
+  assetd::s3::StoredHeaders headers;
 };
 
 std::optional<UploadInfo> readInfo(const fs::path& dir) {
@@ -54,7 +55,7 @@ std::optional<UploadInfo> readInfo(const fs::path& dir) {
   UploadInfo info;
   if (!in || !std::getline(in, info.key) || !std::getline(in, info.contentType))
     return std::nullopt;
-  auto headers = decodeStoredHeaders(
+  auto headers = assetd::s3::decodeStoredHeaders(
       std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
   if (!headers) return std::nullopt;
   info.headers = std::move(*headers);
@@ -148,14 +149,14 @@ fs::path LocalBlobStore::uploadDir(const std::string& uploadId, const std::strin
 }
 
 std::string LocalBlobStore::createUpload(const std::string& key, const std::string& contentType,
-                                         const StoredHeaders& headers) {
+                                         const assetd::s3::StoredHeaders& headers) {
   checkObjectKey(key);
   std::string id = core::randomHex(16);
   files::TempFile info(tempDir_);
   std::string type = contentType;
   std::replace(type.begin(), type.end(), '\n', ' ');
   std::replace(type.begin(), type.end(), '\r', ' ');
-  info.write(key + "\n" + type + "\n" + encodeStoredHeaders(headers));
+  info.write(key + "\n" + type + "\n" + assetd::s3::encodeStoredHeaders(headers));
   info.commitAs(uploadsDir_ / id / "info");
   return id;
 }
@@ -165,12 +166,13 @@ std::string LocalBlobStore::uploadPart(const std::string& uploadId, const std::s
                                        std::optional<std::uint64_t> expectedSize,
                                        const BeforeCommit& beforeCommit) {
   if (partNumber < 1 || partNumber > kMaxPartNumber)
-    throw S3Error(400, "InvalidArgument", "Part number must be an integer between 1 and 10000");
+    throw assetd::s3::S3Error(400, "InvalidArgument",
+                              "Part number must be an integer between 1 and 10000");
   uploadDir(uploadId, key);  // fail before reading the body
   files::TempFile temp(tempDir_);
   files::Streamed body = files::copyInto(temp, read, expectedSize);
   if (beforeCommit) beforeCommit(body.md5);
-  std::string hex = crypto::hex(body.md5);
+  std::string hex = sign::crypto::hex(body.md5);
   std::lock_guard lock(uploadLock(uploadId));
   fs::path dir = uploadDir(uploadId, key);  // still there after the body arrived?
   std::optional<fs::path> previous = findPart(dir, partNumber);
@@ -185,15 +187,17 @@ ObjectInfo LocalBlobStore::completeUpload(const std::string& uploadId, const std
   std::lock_guard lock(uploadLock(uploadId));
   fs::path dir = uploadDir(uploadId, key);
   UploadInfo info = *readInfo(dir);
-  if (parts.empty()) throw S3Error(400, "MalformedXML", "You must specify at least one part");
+  if (parts.empty())
+    throw assetd::s3::S3Error(400, "MalformedXML", "You must specify at least one part");
   std::vector<files::ReadOnlyFile> files;
   std::string partDigests;
   std::uint64_t total = 0;
   for (std::size_t i = 1; i < parts.size(); ++i)
     if (parts[i].number <= parts[i - 1].number)
-      throw S3Error(400, "InvalidPartOrder",
-                    "The list of parts was not in ascending order. Parts must be ordered by part "
-                    "number.");
+      throw assetd::s3::S3Error(
+          400, "InvalidPartOrder",
+          "The list of parts was not in ascending order. Parts must be ordered by part "
+          "number.");
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const CompletedPart& part = parts[i];
     std::string hex = unquote(part.etag);
@@ -202,13 +206,14 @@ ObjectInfo LocalBlobStore::completeUpload(const std::string& uploadId, const std
                     ? files::ReadOnlyFile::open(dir / (partPrefix(part.number) + hex))
                     : std::nullopt;
     if (!file)
-      throw S3Error(400, "InvalidPart",
-                    "One or more of the specified parts could not be found. The part may not have "
-                    "been uploaded, or the specified entity tag may not match the part's entity "
-                    "tag.");
+      throw assetd::s3::S3Error(
+          400, "InvalidPart",
+          "One or more of the specified parts could not be found. The part may not have "
+          "been uploaded, or the specified entity tag may not match the part's entity "
+          "tag.");
     if (i + 1 < parts.size() && file->size() < kMinPartSize)
-      throw S3Error(400, "EntityTooSmall",
-                    "Your proposed upload is smaller than the minimum allowed size");
+      throw assetd::s3::S3Error(400, "EntityTooSmall",
+                                "Your proposed upload is smaller than the minimum allowed size");
     partDigests += *digest;
     total += file->size();
     files.push_back(std::move(*file));
@@ -231,8 +236,8 @@ ObjectInfo LocalBlobStore::completeUpload(const std::string& uploadId, const std
   };
   files::TempFile temp(tempDir_);
   files::copyInto(temp, concatenated, total);
-  std::string etag =
-      "\"" + crypto::hex(md5(partDigests)) + "-" + std::to_string(parts.size()) + "\"";
+  std::string etag = "\"" + sign::crypto::hex(assetd::s3::md5(partDigests)) + "-" +
+                     std::to_string(parts.size()) + "\"";
   ObjectInfo result = commit(temp, key, total, etag, info.contentType, info.headers);
   std::error_code ec;
   fs::remove_all(dir, ec);
@@ -244,7 +249,7 @@ bool LocalBlobStore::abortUpload(const std::string& uploadId, const std::string&
   fs::path dir;
   try {
     dir = uploadDir(uploadId, key);
-  } catch (const S3Error&) {
+  } catch (const assetd::s3::S3Error&) {
     return false;
   }
   std::error_code ec;

@@ -7,13 +7,13 @@
 #include <limits>
 #include <thread>
 
-#include "blob/crypto.hpp"
 #include "blob/s3_request.hpp"
 #include "blob/s3_spool.hpp"
 #include "blob/s3_transport.hpp"
-#include "blob/url_codec.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
+#include "sign/crypto.hpp"
+#include "sign/url_codec.hpp"
 
 namespace assetd::blob {
 namespace {
@@ -126,7 +126,7 @@ class S3BlobStore final : public BlobStore {
     checkKey(key);
     if (length == 0) return head(key).has_value();
     const auto range = s3::rangeHeader(offset, length);
-    sigv4::Headers headers;
+    sign::sigv4::Headers headers;
     if (range) headers.emplace_back("Range", *range);
     // A service that ignores Range answers 200 with the whole object: cut the window here.
     const std::uint64_t end = length > kEverything - offset ? kEverything : offset + length;
@@ -166,7 +166,7 @@ class S3BlobStore final : public BlobStore {
       const std::string_view part = bytes.substr(offset, size);
       body.size = size;
       body.reopen = [part] { return memoryReader(part); };
-      if (config_.signPayload) body.payloadHash = crypto::hex(crypto::sha256(part));
+      if (config_.signPayload) body.payloadHash = sign::crypto::hex(sign::crypto::sha256(part));
       return body;
     };
     if (bytes.size() > config_.multipartThreshold) {
@@ -226,7 +226,7 @@ class S3BlobStore final : public BlobStore {
             "</LocationConstraint></CreateBucketConfiguration>";
     body.size = xml.size();
     body.reopen = [&xml] { return memoryReader(xml); };
-    if (config_.signPayload) body.payloadHash = crypto::hex(crypto::sha256(xml));
+    if (config_.signPayload) body.payloadHash = sign::crypto::hex(sign::crypto::sha256(xml));
     reply = send("PUT", "", "", {}, &body, nullptr);
     if (succeeded(reply)) return;
     const auto created = s3::parseErrorReply(reply.body);
@@ -266,14 +266,14 @@ class S3BlobStore final : public BlobStore {
   // One request, signed afresh for each attempt. Requests whose body can be produced again are
   // retried on transport failures and 5xx answers, unless a body byte already reached the sink.
   Reply send(const std::string& method, const std::string& key, const std::string& query,
-             const sigv4::Headers& headers, Body* body, const Sink& sink) {
+             const sign::sigv4::Headers& headers, Body* body, const Sink& sink) {
     const std::string url = s3::objectUrl(config_, key, query);
     const bool replayable = !body || body->reopen;
     std::uint64_t sunk = 0;
     for (int attempt = 1;; ++attempt) {
-      const std::string payloadHash = !body ? std::string(sigv4::kEmptyPayloadHash)
+      const std::string payloadHash = !body ? std::string(sign::sigv4::kEmptyPayloadHash)
                                       : body->payloadHash.empty()
-                                          ? std::string(sigv4::kUnsignedPayload)
+                                          ? std::string(sign::sigv4::kUnsignedPayload)
                                           : body->payloadHash;
       s3::Call call;
       call.method = method;
@@ -306,7 +306,7 @@ class S3BlobStore final : public BlobStore {
   }
 
   ObjectInfo putObject(const std::string& key, const std::string& contentType, Body& body) {
-    sigv4::Headers headers;
+    sign::sigv4::Headers headers;
     if (!contentType.empty()) headers.emplace_back("Content-Type", contentType);
     Reply reply = send("PUT", key, "", headers, &body, nullptr);
     if (!succeeded(reply)) fail(reply, "PUT", "/" + key);
@@ -332,14 +332,14 @@ class S3BlobStore final : public BlobStore {
   // part is left behind.
   ObjectInfo multipartUpload(const std::string& key, const std::string& contentType,
                              std::uint64_t size, const PartFn& part) {
-    sigv4::Headers headers;
+    sign::sigv4::Headers headers;
     if (!contentType.empty()) headers.emplace_back("Content-Type", contentType);
     Body empty = emptyBody();
     Reply reply = send("POST", key, "uploads", headers, &empty, nullptr);
     const auto uploadId = s3::xmlText(reply.body, "UploadId");
     if (!succeeded(reply) || !uploadId || uploadId->empty())
       fail(reply, "POST", "/" + key + "?uploads");
-    const std::string uploadQuery = "uploadId=" + uriEncode(*uploadId);
+    const std::string uploadQuery = "uploadId=" + sign::uriEncode(*uploadId);
     try {
       const std::uint64_t partSize = s3::partSizeFor(size, config_.partSize);
       std::vector<std::string> etags;
@@ -357,7 +357,7 @@ class S3BlobStore final : public BlobStore {
       Body complete;
       complete.size = xml.size();
       complete.reopen = [&xml] { return memoryReader(xml); };
-      if (config_.signPayload) complete.payloadHash = crypto::hex(crypto::sha256(xml));
+      if (config_.signPayload) complete.payloadHash = sign::crypto::hex(sign::crypto::sha256(xml));
       reply =
           send("POST", key, uploadQuery, {{"Content-Type", "application/xml"}}, &complete, nullptr);
       // The reply to a completion can be 200 with an <Error> document in it.
@@ -381,7 +381,7 @@ class S3BlobStore final : public BlobStore {
   Body emptyBody() const {
     Body body;
     body.reopen = [] { return memoryReader({}); };
-    if (config_.signPayload) body.payloadHash = std::string(sigv4::kEmptyPayloadHash);
+    if (config_.signPayload) body.payloadHash = std::string(sign::sigv4::kEmptyPayloadHash);
     return body;
   }
 
@@ -403,7 +403,7 @@ class S3BlobStore final : public BlobStore {
 
 std::unique_ptr<BlobStore> openS3BlobStore(S3Config config) {
   if (config.bucket.empty()) throw core::ApiError::badRequest("blob.bucket", "required");
-  const ParsedUrl endpoint = parseUrl(config.endpoint, "blob.endpoint");
+  const sign::ParsedUrl endpoint = sign::parseUrl(config.endpoint, "blob.endpoint");
   if (endpoint.scheme != "http" && endpoint.scheme != "https")
     throw core::ApiError::badRequest("blob.endpoint", "must be an http:// or https:// URL");
   if (config.credentials.accessKeyId.empty() || config.credentials.secretAccessKey.empty())

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "blob/blob_store.hpp"
-#include "blob/sigv4.hpp"
+#include "sign/sigv4.hpp"
 
 namespace assetd::blob {
 
@@ -19,7 +19,7 @@ struct S3Config {
   // How requests address objects. true: <endpoint>/<bucket>/<key>; false (virtual-hosted):
   // <scheme>://<bucket>.<host>/<key>. urlFor() names objects path-style either way.
   bool pathStyle = true;
-  sigv4::Credentials credentials;
+  sign::sigv4::Credentials credentials;
   // true: every body's SHA-256 is signed (bodies of unknown size are spooled to disk first);
   // false: UNSIGNED-PAYLOAD, which TLS already protects.
   bool signPayload = false;

@@ -2,8 +2,8 @@
 #include <charconv>
 
 #include "blob/s3_blob_store.hpp"
-#include "blob/url_codec.hpp"
 #include "core/error.hpp"
+#include "sign/url_codec.hpp"
 
 namespace assetd::blob {
 namespace {
@@ -69,11 +69,11 @@ S3Config parseS3Location(std::string_view location) {
     start = end + 1;
     if (pair.empty()) continue;
     const std::size_t equals = pair.find('=');
-    const std::string name = percentDecode(pair.substr(0, equals));
+    const std::string name = sign::percentDecode(pair.substr(0, equals));
     const std::string value =
-        equals == std::string_view::npos ? "" : percentDecode(pair.substr(equals + 1));
+        equals == std::string_view::npos ? "" : sign::percentDecode(pair.substr(equals + 1));
     if (name == "endpoint") {
-      const ParsedUrl url = parseUrl(value, "blob.endpoint");
+      const sign::ParsedUrl url = sign::parseUrl(value, "blob.endpoint");
       if (url.scheme != "http" && url.scheme != "https")
         throw bad("endpoint", "must be an http:// or https:// URL");
       if (!url.query.empty()) throw bad("endpoint", "must not have a query");

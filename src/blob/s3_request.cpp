@@ -3,13 +3,13 @@
 #include <charconv>
 #include <limits>
 
-#include "blob/url_codec.hpp"
+#include "sign/url_codec.hpp"
 
 namespace assetd::blob::s3 {
 namespace {
 
 // The endpoint's path without a trailing '/', "" for none.
-std::string basePath(const ParsedUrl& endpoint) {
+std::string basePath(const sign::ParsedUrl& endpoint) {
   std::string path = endpoint.path;
   while (!path.empty() && path.back() == '/') path.pop_back();
   return path;
@@ -91,23 +91,23 @@ std::string escapeXml(std::string_view text) {
 }  // namespace
 
 std::string objectUrl(const S3Config& config, std::string_view key, std::string_view rawQuery) {
-  const ParsedUrl endpoint = parseUrl(config.endpoint, "endpoint");
+  const sign::ParsedUrl endpoint = sign::parseUrl(config.endpoint, "endpoint");
   std::string url = endpoint.scheme + "://";
   if (config.pathStyle) {
-    url += endpoint.authority() + basePath(endpoint) + "/" + uriEncode(config.bucket);
-    if (!key.empty()) url += "/" + uriEncode(key, true);
+    url += endpoint.authority() + basePath(endpoint) + "/" + sign::uriEncode(config.bucket);
+    if (!key.empty()) url += "/" + sign::uriEncode(key, true);
   } else {
     url += config.bucket + "." + endpoint.authority() + basePath(endpoint) + "/" +
-           uriEncode(key, true);
+           sign::uriEncode(key, true);
   }
   if (!rawQuery.empty()) url += "?" + std::string(rawQuery);
   return url;
 }
 
-sigv4::Headers signedHeaders(const S3Config& config, std::string_view method,
-                             const std::string& url, sigv4::Headers headers,
-                             const std::string& payloadHash, std::int64_t unixSeconds) {
-  sigv4::HeaderSignInput input;
+sign::sigv4::Headers signedHeaders(const S3Config& config, std::string_view method,
+                                   const std::string& url, sign::sigv4::Headers headers,
+                                   const std::string& payloadHash, std::int64_t unixSeconds) {
+  sign::sigv4::HeaderSignInput input;
   input.method = std::string(method);
   input.url = url;
   input.headers = headers;
@@ -116,7 +116,7 @@ sigv4::Headers signedHeaders(const S3Config& config, std::string_view method,
   input.region = config.region;
   input.service = "s3";
   input.time = unixSeconds;
-  sigv4::HeaderSignature signature = sigv4::signHeaders(input);
+  sign::sigv4::HeaderSignature signature = sign::sigv4::signHeaders(input);
   // Host, X-Amz-Date, X-Amz-Content-Sha256, the token and Authorization.
   headers.insert(headers.end(), signature.headers.begin(), signature.headers.end());
   return headers;

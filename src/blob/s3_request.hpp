@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "blob/s3_blob_store.hpp"
-#include "blob/sigv4.hpp"
+#include "sign/sigv4.hpp"
 
 namespace assetd::blob::s3 {
 
@@ -18,9 +18,9 @@ std::string objectUrl(const S3Config& config, std::string_view key, std::string_
 
 // Everything to send for one request: `headers`, then Host, X-Amz-Date, X-Amz-Content-Sha256,
 // X-Amz-Security-Token (with a session token) and Authorization, signed at `unixSeconds`.
-sigv4::Headers signedHeaders(const S3Config& config, std::string_view method,
-                             const std::string& url, sigv4::Headers headers,
-                             const std::string& payloadHash, std::int64_t unixSeconds);
+sign::sigv4::Headers signedHeaders(const S3Config& config, std::string_view method,
+                                   const std::string& url, sign::sigv4::Headers headers,
+                                   const std::string& payloadHash, std::int64_t unixSeconds);
 
 // "bytes=<offset>-<last>" for [offset, offset + length), open-ended when the range runs past
 // what a 64-bit size can name; nullopt for the whole object.

@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <vector>
 
-#include "blob/crypto.hpp"
-#include "blob/stream_digest.hpp"
 #include "core/error.hpp"
+#include "s3/stream_digest.hpp"
+#include "sign/crypto.hpp"
 
 namespace assetd::blob::s3 {
 namespace {
@@ -74,12 +74,12 @@ ReadFn Spool::reader(std::uint64_t offset, std::uint64_t length) const {
 }
 
 std::string Spool::sha256Hex(std::uint64_t offset, std::uint64_t length) const {
-  StreamDigest digest(StreamDigest::Kind::Sha256);
+  assetd::s3::StreamDigest digest(assetd::s3::StreamDigest::Kind::Sha256);
   std::vector<char> buffer(kChunk);
   ReadFn read = reader(offset, length);
   while (const std::size_t got = read(buffer.data(), buffer.size()))
     digest.update(buffer.data(), got);
-  return crypto::hex(digest.finish());
+  return sign::crypto::hex(digest.finish());
 }
 
 }  // namespace assetd::blob::s3

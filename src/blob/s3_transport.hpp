@@ -9,15 +9,15 @@
 #include <string_view>
 
 #include "blob/blob_store.hpp"
-#include "blob/sigv4.hpp"
 #include "core/error.hpp"
+#include "sign/sigv4.hpp"
 
 namespace assetd::blob::s3 {
 
 struct Call {
   std::string method;
   std::string url;
-  sigv4::Headers headers;  // complete, already signed
+  sign::sigv4::Headers headers;  // complete, already signed
   // PUT and POST send exactly `bodySize` bytes pulled from `body` (none when it is null).
   const ReadFn* body = nullptr;
   std::uint64_t bodySize = 0;
@@ -29,7 +29,7 @@ struct Call {
 
 struct Reply {
   long status = 0;
-  sigv4::Headers headers;          // of the final response; names lowercase
+  sign::sigv4::Headers headers;    // of the final response; names lowercase
   std::string body;                // when not given to the sink; at most 1 MiB of it
   std::int64_t lastModified = -1;  // Unix seconds from Last-Modified, -1 if none
   std::uint64_t sunkBytes = 0;     // bytes given to the sink

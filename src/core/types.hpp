@@ -167,7 +167,7 @@ struct Task {
 };
 
 // A storage integration: a customer's bucket and what it takes to sign URLs for it. The
-// credentials travel only sealed (see blob/secrets.hpp) and are never rendered.
+// credentials travel only sealed (see sign/secrets.hpp) and are never rendered.
 struct Storage {
   std::string id;
   std::string organization;

@@ -7,12 +7,12 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "blob/crypto.hpp"
+#include "../s3/s3_error_code.hpp"
 #include "blob/local_blob_store.hpp"
-#include "blob/s3_error.hpp"
-#include "blob/stream_digest.hpp"
 #include "core/ids.hpp"
-#include "s3_error_code.hpp"
+#include "s3/s3_error.hpp"
+#include "s3/stream_digest.hpp"
+#include "sign/crypto.hpp"
 
 namespace assetd::blob {
 namespace {
@@ -74,7 +74,7 @@ std::string patternText(std::uint64_t total) {
 TEST_F(LocalStore, StreamedPutComputesEtagAndKeepsContentType) {
   ObjectInfo info = store->putStream("a/b.bin", pattern(3 << 20), 3u << 20, "image/png");
   EXPECT_EQ(info.size, 3u << 20);
-  EXPECT_EQ(info.etag, "\"" + crypto::hex(md5(patternText(3 << 20))) + "\"");
+  EXPECT_EQ(info.etag, "\"" + sign::crypto::hex(assetd::s3::md5(patternText(3 << 20))) + "\"");
   auto head = store->head("a/b.bin");
   ASSERT_TRUE(head);
   EXPECT_EQ(head->etag, info.etag);
@@ -87,7 +87,8 @@ TEST_F(LocalStore, StreamedPutComputesEtagAndKeepsContentType) {
 TEST_F(LocalStore, PutAndGetRoundTrip) {
   store->put("x/y.json", "{\"a\":1}");
   EXPECT_EQ(store->get("x/y.json"), "{\"a\":1}");
-  EXPECT_EQ(store->head("x/y.json")->etag, "\"" + crypto::hex(md5("{\"a\":1}")) + "\"");
+  EXPECT_EQ(store->head("x/y.json")->etag,
+            "\"" + sign::crypto::hex(assetd::s3::md5("{\"a\":1}")) + "\"");
   EXPECT_FALSE(store->get("x/missing"));
   EXPECT_EQ(store->urlFor("x/y.json"), "http://h:1/bucket/x/y.json");
 }
@@ -171,8 +172,8 @@ TEST_F(LocalStore, RefusesKeysThatAreNotPaths) {
                           std::string("a//b"), std::string("/a"), std::string("a/"),
                           std::string("a/./b"), std::string("a\nb"), std::string("a\0b", 3),
                           std::string("a\x7f"), std::string(1025, 'k'), std::string(256, 'k')}) {
-    EXPECT_THROW(store->put(key, "x"), S3Error) << key;
-    EXPECT_THROW(store->head(key), S3Error) << key;
+    EXPECT_THROW(store->put(key, "x"), assetd::s3::S3Error) << key;
+    EXPECT_THROW(store->head(key), assetd::s3::S3Error) << key;
   }
   std::string longest = std::string(255, 'k') + "/" + std::string(255, 'k') + "/" +
                         std::string(255, 'k') + "/" + std::string(254, 'k') + "/k";
@@ -209,8 +210,9 @@ TEST_F(LocalStore, MultipartUploadConcatenatesParts) {
   std::string e2b = store->uploadPart(id, "big/file", 2, pattern(999), 999u);
   EXPECT_NE(e2, e2b);
   ObjectInfo info = store->completeUpload(id, "big/file", {{1, e1}, {2, e2b}});
-  std::string expectedDigests = md5(patternText(partSize)) + md5(patternText(999));
-  EXPECT_EQ(info.etag, "\"" + crypto::hex(md5(expectedDigests)) + "-2\"");
+  std::string expectedDigests =
+      assetd::s3::md5(patternText(partSize)) + assetd::s3::md5(patternText(999));
+  EXPECT_EQ(info.etag, "\"" + sign::crypto::hex(assetd::s3::md5(expectedDigests)) + "-2\"");
   EXPECT_EQ(info.size, partSize + 999);
   auto head = store->head("big/file");
   EXPECT_EQ(head->etag, info.etag);
@@ -220,7 +222,7 @@ TEST_F(LocalStore, MultipartUploadConcatenatesParts) {
   EXPECT_TRUE(filesUnder(root / ".tmp").empty());
 }
 
-using testing::codeOf;
+using assetd::s3::testing::codeOf;
 
 TEST_F(LocalStore, MultipartErrorsUseS3Codes) {
   std::string id = store->createUpload("k", "");
@@ -261,7 +263,8 @@ TEST_F(LocalStore, LeftoverTempFilesAreRemovedOnOpen) {
 }
 
 TEST_F(LocalStore, KeptHeadersLiveInTheSidecar) {
-  StoredHeaders headers = {{"x-amz-meta-owner", "Ada Lovelace"}, {"cache-control", "no-cache"}};
+  assetd::s3::StoredHeaders headers = {{"x-amz-meta-owner", "Ada Lovelace"},
+                                       {"cache-control", "no-cache"}};
   store->putStream("k", pattern(10), 10u, "text/plain", {}, headers);
   auto object = store->open("k");
   ASSERT_TRUE(object);
@@ -285,12 +288,13 @@ TEST_F(LocalStore, SidecarsWithoutHeadersStillRead) {
   // A damaged header line makes the whole sidecar untrusted: the ETag is recomputed.
   std::ofstream(root / ".meta" / "bucket" / "k", std::ios::app) << "garbage\n";
   object = store->open("k");
-  EXPECT_EQ(object->info.etag, quotedHexEtag(md5(patternText(10))));
+  EXPECT_EQ(object->info.etag, quotedHexEtag(assetd::s3::md5(patternText(10))));
   EXPECT_EQ(object->info.contentType, "");
 }
 
 TEST_F(LocalStore, MultipartUploadKeepsHeadersUntilComplete) {
-  StoredHeaders headers = {{"x-amz-meta-batch", "7"}, {"content-disposition", "inline"}};
+  assetd::s3::StoredHeaders headers = {{"x-amz-meta-batch", "7"},
+                                       {"content-disposition", "inline"}};
   std::string id = store->createUpload("big", "video/mp4", headers);
   std::string e1 = store->uploadPart(id, "big", 1, pattern(100), 100u);
   store->completeUpload(id, "big", {{1, e1}});

@@ -11,9 +11,9 @@
 #include <thread>
 
 #include "blob/local_files.hpp"
-#include "blob/stream_digest.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
+#include "s3/stream_digest.hpp"
 
 namespace assetd::blob::files {
 namespace {
@@ -73,7 +73,7 @@ TEST_F(CopyInto, CopiesAndHashesEverySizeAroundTheBufferBoundaries) {
                                 declared ? std::optional<std::uint64_t>(size) : std::nullopt);
         EXPECT_EQ(out.size, size);
         std::string expected = bytes(size);
-        EXPECT_EQ(out.md5, md5(expected));
+        EXPECT_EQ(out.md5, assetd::s3::md5(expected));
         temp.commitAs(target, false);
         EXPECT_EQ(contents(target), expected);
       }

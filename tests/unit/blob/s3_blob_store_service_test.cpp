@@ -11,9 +11,9 @@
 #include <random>
 #include <thread>
 
-#include "blob/crypto.hpp"
 #include "blob/s3_blob_store.hpp"
 #include "core/error.hpp"
+#include "sign/crypto.hpp"
 
 namespace assetd::blob {
 namespace {
@@ -59,7 +59,7 @@ std::string md5Etag(std::string_view bytes) {
   unsigned int length = 0;
   EVP_Digest(bytes.data(), bytes.size(), reinterpret_cast<unsigned char*>(digest.data()), &length,
              EVP_md5(), nullptr);
-  return "\"" + crypto::hex(digest) + "\"";
+  return "\"" + sign::crypto::hex(digest) + "\"";
 }
 
 struct Failure {

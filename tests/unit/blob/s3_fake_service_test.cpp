@@ -7,9 +7,9 @@
 
 #include "blob/s3_blob_store.hpp"
 #include "blob/s3_request.hpp"
-#include "blob/url_codec.hpp"
 #include "core/error.hpp"
 #include "fake_http_service.hpp"
+#include "sign/url_codec.hpp"
 
 namespace assetd::blob {
 namespace {
@@ -45,8 +45,8 @@ std::string errorXml(const std::string& code, const std::string& message) {
 }
 
 // What the service makes of a recorded request's signature.
-sigv4::VerifyResult verified(const SeenRequest& request) {
-  sigv4::Headers headers;
+sign::sigv4::VerifyResult verified(const SeenRequest& request) {
+  sign::sigv4::Headers headers;
   for (const auto& [name, value] : request.headers) headers.emplace_back(name, value);
   const std::size_t question = request.target.find('?');
   const std::string path = request.target.substr(0, question);
@@ -56,11 +56,11 @@ sigv4::VerifyResult verified(const SeenRequest& request) {
     if (id == "AKIDEXAMPLE") return "secret-key";
     return std::nullopt;
   };
-  sigv4::VerifyOptions options;
+  sign::sigv4::VerifyOptions options;
   options.region = "us-east-1";
   options.maxSkewSeconds = 24 * 3600;
-  return sigv4::verify({request.method, path, query, headers}, secrets, std::time(nullptr),
-                       options);
+  return sign::sigv4::verify({request.method, path, query, headers}, secrets, std::time(nullptr),
+                             options);
 }
 
 TEST(S3FakeService, RequestsArriveSignedAsSent) {
@@ -94,9 +94,9 @@ TEST(S3FakeService, RequestsArriveSignedAsSent) {
   EXPECT_EQ(seen[0].headers.at("x-amz-security-token"), "session-token");
   EXPECT_EQ(seen[1].method, "GET");
   EXPECT_EQ(seen[1].headers.count("range"), 0u);
-  EXPECT_EQ(seen[1].headers.at("x-amz-content-sha256"), sigv4::kEmptyPayloadHash);
+  EXPECT_EQ(seen[1].headers.at("x-amz-content-sha256"), sign::sigv4::kEmptyPayloadHash);
   for (const auto& request : seen) {
-    const sigv4::VerifyResult result = verified(request);
+    const sign::sigv4::VerifyResult result = verified(request);
     EXPECT_TRUE(result.ok()) << request.method << " " << request.target << ": " << result.message;
   }
 }

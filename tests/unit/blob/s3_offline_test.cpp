@@ -4,10 +4,10 @@
 
 #include <filesystem>
 
-#include "blob/crypto.hpp"
 #include "blob/s3_blob_store.hpp"
 #include "blob/s3_spool.hpp"
 #include "core/error.hpp"
+#include "sign/crypto.hpp"
 
 namespace assetd::blob::s3 {
 namespace {
@@ -52,8 +52,8 @@ TEST(S3Spool, KeepsTheStreamAndReadsAnyRangeAgain) {
   EXPECT_EQ(drain(spool.reader(10, 6)), "abcdef");
   EXPECT_EQ(drain(spool.reader(10, 6)), "abcdef");  // again from the start of the range
   EXPECT_EQ(drain(spool.reader(36, 0)), "");
-  EXPECT_EQ(spool.sha256Hex(10, 6), crypto::hex(crypto::sha256("abcdef")));
-  EXPECT_EQ(spool.sha256Hex(0, 0), std::string(sigv4::kEmptyPayloadHash));
+  EXPECT_EQ(spool.sha256Hex(10, 6), sign::crypto::hex(sign::crypto::sha256("abcdef")));
+  EXPECT_EQ(spool.sha256Hex(0, 0), std::string(sign::sigv4::kEmptyPayloadHash));
 }
 
 TEST(S3Spool, LeavesNoFileBehind) {

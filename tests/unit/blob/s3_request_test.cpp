@@ -5,9 +5,9 @@
 
 #include <algorithm>
 
-#include "blob/crypto.hpp"
 #include "blob/s3_request.hpp"
-#include "blob/url_codec.hpp"
+#include "sign/crypto.hpp"
+#include "sign/url_codec.hpp"
 
 namespace assetd::blob::s3 {
 namespace {
@@ -32,7 +32,7 @@ S3Config virtualHostedConfig() {
   return config;
 }
 
-std::string value(const sigv4::Headers& headers, std::string_view name) {
+std::string value(const sign::sigv4::Headers& headers, std::string_view name) {
   for (const auto& [n, v] : headers) {
     std::string lower = n;
     std::transform(lower.begin(), lower.end(), lower.begin(),
@@ -43,17 +43,17 @@ std::string value(const sigv4::Headers& headers, std::string_view name) {
 }
 
 // What the service decides about a request sent with these headers to this URL.
-sigv4::VerifyResult received(const S3Config& config, const std::string& method,
-                             const std::string& url, const sigv4::Headers& headers,
-                             std::int64_t now = kSignedAt) {
-  const ParsedUrl parsed = parseUrl(url);
+sign::sigv4::VerifyResult received(const S3Config& config, const std::string& method,
+                                   const std::string& url, const sign::sigv4::Headers& headers,
+                                   std::int64_t now = kSignedAt) {
+  const sign::ParsedUrl parsed = sign::parseUrl(url);
   auto secrets = [&](std::string_view id) -> std::optional<std::string> {
     if (id == config.credentials.accessKeyId) return config.credentials.secretAccessKey;
     return std::nullopt;
   };
-  sigv4::VerifyOptions options;
+  sign::sigv4::VerifyOptions options;
   options.region = config.region;
-  return sigv4::verify({method, parsed.path, parsed.query, headers}, secrets, now, options);
+  return sign::sigv4::verify({method, parsed.path, parsed.query, headers}, secrets, now, options);
 }
 
 TEST(S3ObjectUrl, PathStyleNamesEndpointBucketAndEncodedKey) {
@@ -84,8 +84,9 @@ TEST(S3ObjectUrl, VirtualHostedPutsTheBucketInTheHost) {
 TEST(S3SignedHeaders, AreAcceptedByTheReceivingSide) {
   const S3Config config = pathStyleConfig();
   const std::string url = objectUrl(config, "assets/photo 1.jpg");
-  const sigv4::Headers headers = signedHeaders(config, "PUT", url, {{"Content-Type", "image/png"}},
-                                               std::string(sigv4::kUnsignedPayload), kSignedAt);
+  const sign::sigv4::Headers headers =
+      signedHeaders(config, "PUT", url, {{"Content-Type", "image/png"}},
+                    std::string(sign::sigv4::kUnsignedPayload), kSignedAt);
   EXPECT_EQ(value(headers, "content-type"), "image/png");
   EXPECT_EQ(value(headers, "host"), "127.0.0.1:18080");
   EXPECT_EQ(value(headers, "x-amz-date"), "20231114T221320Z");
@@ -97,7 +98,7 @@ TEST(S3SignedHeaders, AreAcceptedByTheReceivingSide) {
                                "sha256;x-amz-date, Signature="))
       << value(headers, "authorization");
 
-  const sigv4::VerifyResult result = received(config, "PUT", url, headers);
+  const sign::sigv4::VerifyResult result = received(config, "PUT", url, headers);
   EXPECT_TRUE(result.ok()) << result.message;
   EXPECT_EQ(result.payloadHash, "UNSIGNED-PAYLOAD");
   EXPECT_EQ(result.accessKeyId, "test:tester");
@@ -106,36 +107,39 @@ TEST(S3SignedHeaders, AreAcceptedByTheReceivingSide) {
 TEST(S3SignedHeaders, BindMethodKeyQueryAndSignedHeaders) {
   const S3Config config = pathStyleConfig();
   const std::string url = objectUrl(config, "k", "partNumber=1&uploadId=u%2B1");
-  const sigv4::Headers headers = signedHeaders(config, "PUT", url, {{"Content-Type", "text/plain"}},
-                                               std::string(sigv4::kUnsignedPayload), kSignedAt);
+  const sign::sigv4::Headers headers =
+      signedHeaders(config, "PUT", url, {{"Content-Type", "text/plain"}},
+                    std::string(sign::sigv4::kUnsignedPayload), kSignedAt);
   ASSERT_TRUE(received(config, "PUT", url, headers).ok());
 
-  EXPECT_EQ(received(config, "GET", url, headers).error, sigv4::AuthError::SignatureDoesNotMatch);
+  EXPECT_EQ(received(config, "GET", url, headers).error,
+            sign::sigv4::AuthError::SignatureDoesNotMatch);
   EXPECT_EQ(
       received(config, "PUT", objectUrl(config, "other", "partNumber=1&uploadId=u%2B1"), headers)
           .error,
-      sigv4::AuthError::SignatureDoesNotMatch);
+      sign::sigv4::AuthError::SignatureDoesNotMatch);
   EXPECT_EQ(
       received(config, "PUT", objectUrl(config, "k", "partNumber=2&uploadId=u%2B1"), headers).error,
-      sigv4::AuthError::SignatureDoesNotMatch);
-  sigv4::Headers retyped = headers;
+      sign::sigv4::AuthError::SignatureDoesNotMatch);
+  sign::sigv4::Headers retyped = headers;
   for (auto& [name, v] : retyped)
     if (name == "Content-Type") v = "text/html";
-  EXPECT_EQ(received(config, "PUT", url, retyped).error, sigv4::AuthError::SignatureDoesNotMatch);
+  EXPECT_EQ(received(config, "PUT", url, retyped).error,
+            sign::sigv4::AuthError::SignatureDoesNotMatch);
 
   S3Config wrongSecret = config;
   wrongSecret.credentials.secretAccessKey = "other";
   EXPECT_EQ(received(wrongSecret, "PUT", url, headers).error,
-            sigv4::AuthError::SignatureDoesNotMatch);
+            sign::sigv4::AuthError::SignatureDoesNotMatch);
 }
 
 TEST(S3SignedHeaders, CarryASignedPayloadHash) {
   const S3Config config = pathStyleConfig();
   const std::string url = objectUrl(config, "k");
-  const std::string hash = crypto::hex(crypto::sha256("hello"));
-  const sigv4::Headers headers = signedHeaders(config, "PUT", url, {}, hash, kSignedAt);
+  const std::string hash = sign::crypto::hex(sign::crypto::sha256("hello"));
+  const sign::sigv4::Headers headers = signedHeaders(config, "PUT", url, {}, hash, kSignedAt);
   EXPECT_EQ(value(headers, "x-amz-content-sha256"), hash);
-  const sigv4::VerifyResult result = received(config, "PUT", url, headers);
+  const sign::sigv4::VerifyResult result = received(config, "PUT", url, headers);
   ASSERT_TRUE(result.ok()) << result.message;
   EXPECT_EQ(result.payloadHash, hash);
 }
@@ -144,23 +148,24 @@ TEST(S3SignedHeaders, CarryAndSignTheSessionToken) {
   S3Config config = pathStyleConfig();
   config.credentials.sessionToken = "FwoGZXIvYXdzEXAMPLETOKEN==";
   const std::string url = objectUrl(config, "k");
-  const sigv4::Headers headers =
-      signedHeaders(config, "GET", url, {}, std::string(sigv4::kEmptyPayloadHash), kSignedAt);
+  const sign::sigv4::Headers headers =
+      signedHeaders(config, "GET", url, {}, std::string(sign::sigv4::kEmptyPayloadHash), kSignedAt);
   EXPECT_EQ(value(headers, "x-amz-security-token"), "FwoGZXIvYXdzEXAMPLETOKEN==");
   EXPECT_NE(value(headers, "authorization").find("x-amz-security-token"), std::string::npos);
   ASSERT_TRUE(received(config, "GET", url, headers).ok());
 
-  sigv4::Headers swapped = headers;
+  sign::sigv4::Headers swapped = headers;
   for (auto& [name, v] : swapped)
     if (name == "X-Amz-Security-Token") v = "another-token";
-  EXPECT_EQ(received(config, "GET", url, swapped).error, sigv4::AuthError::SignatureDoesNotMatch);
+  EXPECT_EQ(received(config, "GET", url, swapped).error,
+            sign::sigv4::AuthError::SignatureDoesNotMatch);
 }
 
 TEST(S3SignedHeaders, VirtualHostedSignsTheBucketHost) {
   const S3Config config = virtualHostedConfig();
   const std::string url = objectUrl(config, "assets/x.bin");
-  const sigv4::Headers headers =
-      signedHeaders(config, "HEAD", url, {}, std::string(sigv4::kEmptyPayloadHash), kSignedAt);
+  const sign::sigv4::Headers headers = signedHeaders(
+      config, "HEAD", url, {}, std::string(sign::sigv4::kEmptyPayloadHash), kSignedAt);
   EXPECT_EQ(value(headers, "host"), "assetd-objects.s3.eu-west-1.amazonaws.com");
   EXPECT_NE(value(headers, "authorization").find("/eu-west-1/s3/aws4_request"), std::string::npos);
   EXPECT_TRUE(received(config, "HEAD", url, headers).ok());

@@ -1,0 +1,169 @@
+// Object requests of the built-in S3 endpoint: PutObject, CopyObject, GetObject/HeadObject and
+// DeleteObject. Bodies move in fixed buffers between the socket and the local store.
+#include <algorithm>
+#include <array>
+#include <memory>
+
+#include "objects/object_call.hpp"
+#include "s3/byte_range.hpp"
+#include "s3/s3_error.hpp"
+#include "s3/s3_xml.hpp"
+#include "s3/stored_headers.hpp"
+
+namespace assetd::objects {
+namespace {
+
+std::string contentTypeOf(const blob::ObjectInfo& info) {
+  return info.contentType.empty() ? "binary/octet-stream" : info.contentType;
+}
+
+// A kept header's name as S3 answers it: standard ones capitalized, user metadata lower-case.
+std::string displayName(const std::string& name) {
+  if (name == "cache-control") return "Cache-Control";
+  if (name == "content-disposition") return "Content-Disposition";
+  if (name == "content-encoding") return "Content-Encoding";
+  return name;
+}
+
+// A reader over an open file, for copies.
+s3::ReadFn fileReader(const blob::files::ReadOnlyFile& file) {
+  auto offset = std::make_shared<std::uint64_t>(0);
+  return [&file, offset](char* buffer, std::size_t n) {
+    std::size_t got = file.readAt(*offset, buffer, n);
+    *offset += got;
+    return got;
+  };
+}
+
+bool etagMatches(std::string_view condition, const std::string& etag) {
+  // A comma-separated list of (possibly weak) entity tags, or "*".
+  std::size_t start = 0;
+  while (start <= condition.size()) {
+    std::size_t end = condition.find(',', start);
+    if (end == std::string_view::npos) end = condition.size();
+    std::string_view tag = condition.substr(start, end - start);
+    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == "*" || tag == etag || (tag.size() + 2 == etag.size() && etag.find(tag) == 1))
+      return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+void putObject(S3Call& call) {
+  s3::StoredHeaders kept =
+      s3::storedHeadersOf(call.request.headers);  // refused before the body is read
+  s3::PayloadReader body = call.payload();
+  body.deferContentMd5();  // checked with the store's MD5 of the body, computed for the ETag
+  std::optional<std::uint64_t> size = body.declaredSize();
+  s3::ReadFn read = sizeCappedBody(body, call.config.maxObjectBytes);
+  blob::ObjectInfo info = call.store.putStream(
+      call.key, read, size, std::string(call.request.header("content-type")),
+      [&](const std::string& md5) { body.checkContentMd5(md5); }, kept);
+  HeaderList extra = {{"ETag", info.etag}};
+  for (auto& header : body.checksumHeaders()) extra.push_back(std::move(header));
+  call.sendEmpty(200, std::move(extra));
+}
+
+std::string copySourceKey(const S3Call& call) {
+  std::string source = sign::percentDecode(call.request.header("x-amz-copy-source"));
+  // Objects have one version only: the current one is what any version id can name.
+  if (std::size_t version = source.find("?versionId="); version != std::string::npos)
+    source.resize(version);
+  if (!source.empty() && source.front() == '/') source.erase(0, 1);
+  std::size_t slash = source.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == source.size())
+    throw s3::S3Error(400, "InvalidArgument", "Copy Source must mention the source bucket and key");
+  if (source.substr(0, slash) != call.store.bucket())
+    throw s3::S3Error(404, "NoSuchBucket", "The specified bucket does not exist");
+  std::string sourceKey = source.substr(slash + 1);
+  blob::checkObjectKey(sourceKey);
+  return sourceKey;
+}
+
+void copyObject(S3Call& call) {
+  std::string sourceKey = copySourceKey(call);
+  bool replace = call.request.header("x-amz-metadata-directive") == "REPLACE";
+  if (sourceKey == call.key && !replace)
+    throw s3::S3Error(
+        400, "InvalidRequest",
+        "This copy request is illegal because it is trying to copy an object to itself "
+        "without changing the object's metadata, storage class, website redirect "
+        "location or encryption attributes.");
+  auto object = call.store.open(sourceKey);
+  if (!object) throw noSuchKey();
+  std::string contentType =
+      replace ? std::string(call.request.header("content-type")) : object->info.contentType;
+  s3::StoredHeaders kept = replace ? s3::storedHeadersOf(call.request.headers) : object->headers;
+  blob::ObjectInfo info = call.store.putStream(call.key, fileReader(object->file),
+                                               object->info.size, contentType, {}, kept);
+  call.sendXml(200, s3::s3xml::copyObject(info.etag, info.lastModifiedMillis));
+}
+
+void getObject(S3Call& call, bool headOnly) {
+  auto object = call.store.open(call.key);
+  if (!object) throw noSuchKey();
+  const blob::ObjectInfo& info = object->info;
+  HeaderList extra = {{"ETag", info.etag},
+                      {"Last-Modified", s3::s3xml::httpDate(info.lastModifiedMillis)},
+                      {"Accept-Ranges", "bytes"}};
+
+  std::string_view ifMatch = call.request.header("if-match");
+  if (!ifMatch.empty() && !etagMatches(ifMatch, info.etag))
+    throw s3::S3Error(412, "PreconditionFailed",
+                      "At least one of the pre-conditions you specified did not hold");
+  std::string_view ifNoneMatch = call.request.header("if-none-match");
+  if (!ifNoneMatch.empty() && etagMatches(ifNoneMatch, info.etag)) {
+    call.exchange.sendHead(304, call.headers(std::move(extra)), std::nullopt, true);
+    call.exchange.finish();
+    return;
+  }
+
+  // Presigned GETs may override what the response says about the object.
+  std::string contentType = call.param("response-content-type").value_or(contentTypeOf(info));
+  extra.emplace_back("Content-Type", contentType);
+  constexpr std::array<std::pair<const char*, const char*>, 5> kOverrides = {
+      {{"response-content-disposition", "Content-Disposition"},
+       {"response-content-encoding", "Content-Encoding"},
+       {"response-content-language", "Content-Language"},
+       {"response-cache-control", "Cache-Control"},
+       {"response-expires", "Expires"}}};
+  for (const auto& [name, value] : object->headers) {
+    std::string header = displayName(name);
+    bool overridden = std::any_of(kOverrides.begin(), kOverrides.end(), [&](const auto& o) {
+      return header == o.second && call.has(o.first);
+    });
+    if (!overridden) extra.emplace_back(std::move(header), value);
+  }
+  for (auto [param, header] : kOverrides)
+    if (auto value = call.param(param)) extra.emplace_back(header, *value);
+
+  s3::ResolvedRange range = s3::resolveRange(call.request.header("range"), info.size);
+  if (range.kind == s3::ResolvedRange::Kind::Unsatisfiable)
+    throw s3::S3Error(416, "InvalidRange", "The requested range is not satisfiable");
+  std::uint64_t first = 0;
+  std::uint64_t length = info.size;
+  int status = 200;
+  if (range.kind == s3::ResolvedRange::Kind::Partial) {
+    status = 206;
+    first = range.first;
+    length = range.length();
+    extra.emplace_back("Content-Range", "bytes " + std::to_string(range.first) + "-" +
+                                            std::to_string(range.last) + "/" +
+                                            std::to_string(info.size));
+  }
+  call.exchange.sendHead(status, call.headers(std::move(extra)), length, headOnly);
+  if (!headOnly) call.exchange.sendFile(object->file.descriptor(), first, length);
+  call.exchange.finish();
+}
+
+void deleteObject(S3Call& call) {
+  call.store.remove(call.key);  // deleting a missing key succeeds, as in S3
+  call.sendEmpty(204);
+}
+
+}  // namespace assetd::objects

@@ -1,0 +1,22 @@
+#pragma once
+// The Range header of an object GET, resolved against the object's size as S3 does: one
+// "bytes=" range is honoured; anything S3 ignores (no header, several ranges, bad syntax)
+// means the whole object.
+#include <cstdint>
+#include <string_view>
+
+namespace assetd::s3 {
+
+struct ResolvedRange {
+  enum class Kind { Whole, Partial, Unsatisfiable };
+  Kind kind = Kind::Whole;
+  std::uint64_t first = 0;  // inclusive
+  std::uint64_t last = 0;   // inclusive; meaningful for Partial only
+  std::uint64_t length() const { return last - first + 1; }
+};
+
+// "bytes=a-b" (b clamped to the end), "bytes=a-", "bytes=-n" (the last n bytes). A range that
+// starts at or past the end, or a suffix of 0 bytes, is Unsatisfiable.
+ResolvedRange resolveRange(std::string_view header, std::uint64_t size);
+
+}  // namespace assetd::s3

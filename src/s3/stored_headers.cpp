@@ -1,0 +1,99 @@
+#include "s3/stored_headers.hpp"
+
+#include <utility>
+
+#include "s3/s3_error.hpp"
+
+namespace assetd::s3 {
+namespace {
+
+constexpr std::string_view kMetaPrefix = "x-amz-meta-";
+constexpr std::string_view kKeptStandard[] = {"cache-control", "content-disposition",
+                                              "content-encoding"};
+
+bool isKept(std::string_view name) {
+  if (name.starts_with(kMetaPrefix)) return true;
+  for (std::string_view kept : kKeptStandard)
+    if (name == kept) return true;
+  return false;
+}
+
+bool hasControlCharacter(std::string_view text) {
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return true;
+  }
+  return false;
+}
+
+// The comma-separated codings of `value` but "aws-chunked".
+std::string withoutAwsChunked(std::string_view value) {
+  std::string out;
+  std::size_t start = 0;
+  while (start <= value.size()) {
+    std::size_t end = value.find(',', start);
+    if (end == std::string_view::npos) end = value.size();
+    std::string_view coding = value.substr(start, end - start);
+    while (!coding.empty() && coding.front() == ' ') coding.remove_prefix(1);
+    while (!coding.empty() && coding.back() == ' ') coding.remove_suffix(1);
+    if (!coding.empty() && coding != "aws-chunked") {
+      if (!out.empty()) out += ",";
+      out += coding;
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+StoredHeaders storedHeadersOf(const std::vector<std::pair<std::string, std::string>>& request) {
+  StoredHeaders out;
+  std::size_t metadataBytes = 0;
+  for (const auto& [name, value] : request) {
+    if (!isKept(name)) continue;
+    if (name.starts_with(kMetaPrefix)) {
+      if (name.size() == kMetaPrefix.size())
+        throw S3Error(400, "InvalidArgument", "user metadata header x-amz-meta- has no name");
+      metadataBytes += name.size() - kMetaPrefix.size() + value.size();
+    }
+    // Names come from the HTTP parser and cannot hold control characters; values can.
+    if (hasControlCharacter(value))
+      throw S3Error(400, "InvalidArgument",
+                    "header " + name + " contains a control character in its value");
+    if (name == "content-encoding") {
+      // aws-chunked names the transfer framing of a streaming upload, not the object's encoding.
+      std::string encoding = withoutAwsChunked(value);
+      if (!encoding.empty()) out.emplace_back(name, std::move(encoding));
+      continue;
+    }
+    out.emplace_back(name, value);
+  }
+  if (metadataBytes > kMaxUserMetadataBytes)
+    throw S3Error(400, "MetadataTooLarge",
+                  "Your metadata headers exceed the maximum allowed metadata size.");
+  return out;
+}
+
+std::string encodeStoredHeaders(const StoredHeaders& headers) {
+  std::string out;
+  for (const auto& [name, value] : headers) out += name + ":" + value + "\n";
+  return out;
+}
+
+std::optional<StoredHeaders> decodeStoredHeaders(std::string_view lines) {
+  StoredHeaders out;
+  while (!lines.empty()) {
+    std::size_t end = lines.find('\n');
+    if (end == std::string_view::npos) return std::nullopt;  // cut short
+    std::string_view line = lines.substr(0, end);
+    lines.remove_prefix(end + 1);
+    std::size_t colon = line.find(':');
+    if (colon == 0 || colon == std::string_view::npos || !isKept(line.substr(0, colon)))
+      return std::nullopt;
+    out.emplace_back(line.substr(0, colon), line.substr(colon + 1));
+  }
+  return out;
+}
+
+}  // namespace assetd::s3

@@ -1,0 +1,63 @@
+// Range headers resolved against an object's size, as S3 answers them.
+#include <gtest/gtest.h>
+
+#include "s3/byte_range.hpp"
+
+namespace assetd::s3 {
+namespace {
+
+using Kind = ResolvedRange::Kind;
+
+TEST(ByteRange, ClosedRangeIsClampedToTheEnd) {
+  auto r = resolveRange("bytes=0-4", 11);
+  EXPECT_EQ(r.kind, Kind::Partial);
+  EXPECT_EQ(r.first, 0u);
+  EXPECT_EQ(r.last, 4u);
+  EXPECT_EQ(r.length(), 5u);
+  r = resolveRange("bytes=5-100", 11);
+  EXPECT_EQ(r.kind, Kind::Partial);
+  EXPECT_EQ(r.first, 5u);
+  EXPECT_EQ(r.last, 10u);
+}
+
+TEST(ByteRange, OpenRangeRunsToTheEnd) {
+  auto r = resolveRange("bytes=7-", 11);
+  EXPECT_EQ(r.kind, Kind::Partial);
+  EXPECT_EQ(r.first, 7u);
+  EXPECT_EQ(r.last, 10u);
+}
+
+TEST(ByteRange, SuffixTakesTheLastBytes) {
+  auto r = resolveRange("bytes=-3", 11);
+  EXPECT_EQ(r.kind, Kind::Partial);
+  EXPECT_EQ(r.first, 8u);
+  EXPECT_EQ(r.last, 10u);
+  r = resolveRange("bytes=-50", 11);  // longer than the object: all of it, still partial
+  EXPECT_EQ(r.kind, Kind::Partial);
+  EXPECT_EQ(r.first, 0u);
+  EXPECT_EQ(r.last, 10u);
+}
+
+TEST(ByteRange, StartPastTheEndIsUnsatisfiable) {
+  EXPECT_EQ(resolveRange("bytes=11-", 11).kind, Kind::Unsatisfiable);
+  EXPECT_EQ(resolveRange("bytes=20-30", 11).kind, Kind::Unsatisfiable);
+  EXPECT_EQ(resolveRange("bytes=-0", 11).kind, Kind::Unsatisfiable);
+  EXPECT_EQ(resolveRange("bytes=0-", 0).kind, Kind::Unsatisfiable);
+  EXPECT_EQ(resolveRange("bytes=-5", 0).kind, Kind::Unsatisfiable);
+}
+
+TEST(ByteRange, WhatS3IgnoresMeansTheWholeObject) {
+  for (const char* header : {"", "bytes=", "bytes=5-2", "bytes=0-1,3-4", "items=0-1", "bytes=a-b",
+                             "bytes=-", "bytes=1", "bytes=+1-2", "bytes=99999999999999999999-"})
+    EXPECT_EQ(resolveRange(header, 11).kind, Kind::Whole) << header;
+}
+
+TEST(ByteRange, BlanksAroundTheNumbersAreAccepted) {
+  auto r = resolveRange(" bytes= 2 - 3 ", 11);
+  EXPECT_EQ(r.kind, Kind::Partial);
+  EXPECT_EQ(r.first, 2u);
+  EXPECT_EQ(r.last, 3u);
+}
+
+}  // namespace
+}  // namespace assetd::s3
