@@ -23,7 +23,7 @@
 namespace {
 
 using assetd::store::sqlite::Database;
-namespace sql = assetd::store::sqlite::sql;
+namespace import_sql = assetd::store::sqlite::import_sql;
 
 constexpr int kRowsPerTransaction = 1000;
 
@@ -97,9 +97,9 @@ int main(int argc, char** argv) {
 
   sqlite3_stmt* begin = prepare(db, "BEGIN IMMEDIATE");
   sqlite3_stmt* commit = prepare(db, "COMMIT");
-  sqlite3_stmt* insertAsset = prepare(db, sql::kInsertAsset);
-  sqlite3_stmt* insertTask = prepare(db, sql::kInsertTask);
-  sqlite3_stmt* bumpCounters = prepare(db, sql::kAddAssetsToProject);
+  sqlite3_stmt* insertAsset = prepare(db, import_sql::kInsertAsset);
+  sqlite3_stmt* insertTask = prepare(db, import_sql::kInsertTask);
+  sqlite3_stmt* bumpCounters = prepare(db, import_sql::kAddAssetsToProject);
   const std::string createdBy = "bench-key";
   std::string externalId, data, metadata;
 

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Configures and builds assetd. Usage: scripts/build.sh [BUILD_DIR] [extra cmake args...]
-# The server lands at BUILD_DIR/assetd (default build/assetd).
+# The server lands at BUILD_DIR/assetd (default build/assetd). ASSETD_TARGETS names the targets
+# to build (default: all of them, unit tests and benchmark tools included; "assetd" builds the
+# server alone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-build}
 shift || true
 cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-cmake --build "$dir" -j "$(nproc)"
+targets=()
+for t in ${ASSETD_TARGETS:-}; do targets+=(--target "$t"); done
+cmake --build "$dir" -j "$(nproc)" "${targets[@]}"

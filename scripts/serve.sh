@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh build
-scripts/build.sh build
+ASSETD_TARGETS=assetd scripts/build.sh build  # the server alone: no tests, no benchmark tools
 exec build/assetd serve "$@"

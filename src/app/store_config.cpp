@@ -62,7 +62,7 @@ void initializeIfEmpty(const DatabaseConfig& config, const std::string& dataDir,
     store::sqlite::Database db(target.location, store::sqlite::Database::Mode::ReadOnly);
     auto q = db.prepare(kAnyOrganization);
     q->step();
-    if (!q->columnBool(0)) initialize();
+    if (!q->boolean(0)) initialize();
     return;
   }
   try {

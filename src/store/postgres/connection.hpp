@@ -79,7 +79,23 @@ std::string realText(double value);
 
 class Result {
  public:
+  // One row of a result, read by column (what store/sql/records.hpp decodes).
+  class Row {
+   public:
+    Row(const Result& rows, int row) : rows_(rows), row_(row) {}
+    bool isNull(int column) const { return rows_.isNull(row_, column); }
+    std::string text(int column) const { return rows_.text(row_, column); }
+    std::int64_t integer(int column) const { return rows_.integer(row_, column); }
+    double real(int column) const { return rows_.real(row_, column); }
+    bool boolean(int column) const { return rows_.boolean(row_, column); }
+
+   private:
+    const Result& rows_;
+    int row_;
+  };
+
   explicit Result(PGresult* result) : result_(result, &PQclear) {}
+  Row row(int r) const { return Row(*this, r); }
   int rows() const { return PQntuples(result_.get()); }
   bool isNull(int row, int column) const { return PQgetisnull(result_.get(), row, column) == 1; }
   // NULL reads as the empty string.

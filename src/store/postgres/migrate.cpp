@@ -38,7 +38,7 @@ class MigrationLock {
   Connection& conn_;
 };
 
-void applyOne(Connection& conn, const Migration& m) {
+void applyOne(Connection& conn, const sql::Migration& m) {
   conn.script("BEGIN");
   try {
     conn.script(m.sql);
@@ -59,7 +59,7 @@ int schemaVersion(Connection& conn) {
       conn.exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").integer(0, 0));
 }
 
-void applyMigrations(Connection& conn, const std::vector<Migration>& all) {
+void applyMigrations(Connection& conn, const std::vector<sql::Migration>& all) {
   int newest = 0;
   for (const auto& m : all) newest = std::max(newest, m.version);
   try {

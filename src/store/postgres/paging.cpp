@@ -1,47 +1,33 @@
 #include "store/postgres/paging.hpp"
-#include "store/page_start.hpp"
-
-#include <limits>
-
-#include "core/error.hpp"
 
 namespace assetd::store::postgres {
 namespace {
 
 // Deleted rows with lower <= seq < upper, counted on the partial index of deleted rows.
-std::int64_t countDeleted(Connection& conn, SeqTable table, const std::string& projectId,
+std::int64_t countDeleted(Connection& conn, sql::SeqTable table, const std::string& projectId,
                           std::int64_t lower, std::int64_t upper) {
   static const std::string assets =
       "SELECT COUNT(*) FROM assets WHERE project_id = $1 AND deleted AND seq >= $2 AND seq < $3";
   static const std::string tasks =
       "SELECT COUNT(*) FROM tasks WHERE project_id = $1 AND deleted AND seq >= $2 AND seq < $3";
   return conn
-      .execPrepared(table == SeqTable::Assets ? assets : tasks,
+      .execPrepared(table == sql::SeqTable::Assets ? assets : tasks,
                     Params().text(projectId).integer(lower).integer(upper))
       .integer(0, 0);
 }
 
 }  // namespace
 
-std::int64_t pageOffset(std::int64_t page, std::int64_t limit) {
-  if (page < 1) throw core::ApiError::badRequest("page", "must be at least 1");
-  if (limit < 1) throw core::ApiError::badRequest("limit", "must be at least 1");
-  if (page - 1 > std::numeric_limits<std::int64_t>::max() / limit)
-    return std::numeric_limits<std::int64_t>::max();
-  return (page - 1) * limit;
-}
-
-std::optional<std::int64_t> pageStartSeq(Connection& conn, SeqTable table,
-                                         const std::string& projectId, std::int64_t maxSeq,
-                                         std::int64_t offset, bool ascending) {
-  return store::pageStartSeq(maxSeq, offset, ascending, [&](std::int64_t from, std::int64_t to) {
+sql::DeletedCounter deletedRows(Connection& conn, sql::SeqTable table,
+                                const std::string& projectId) {
+  return [&conn, table, projectId](std::int64_t from, std::int64_t to) {
     return countDeleted(conn, table, projectId, from, to);
-  });
+  };
 }
 
-FilteredPage filteredSeqs(Connection& conn, const std::string& seqColumn, const std::string& from,
-                          const Params& params, std::int64_t offset, std::int64_t limit,
-                          bool ascending) {
+sql::FilteredPage filteredSeqs(Connection& conn, const std::string& seqColumn,
+                               const std::string& from, const Params& params, std::int64_t offset,
+                               std::int64_t limit, bool ascending) {
   // The count rides along with the page's rows; only a page past the last match needs its own
   // count.
   const std::string order = ascending ? " ASC" : " DESC";
@@ -52,7 +38,7 @@ FilteredPage filteredSeqs(Connection& conn, const std::string& seqColumn, const 
                             seqColumn + order + " OFFSET $" + std::to_string(offsetParam) +
                             " LIMIT $" + std::to_string(offsetParam + 1),
                         paged);
-  FilteredPage page;
+  sql::FilteredPage page;
   for (int r = 0; r < rows.rows(); ++r) page.seqs.push_back(rows.integer(r, 0));
   if (rows.rows() > 0) {
     page.total = rows.integer(0, 1);

@@ -1,39 +1,23 @@
 #pragma once
-// Pages of a list without walking the rows before the page (see the SQLite store's paging.hpp:
-// the same arithmetic on each project's dense seq), and filtered pages counted in one query.
+// PostgreSQL's side of the shared paging (store/sql/paging.hpp): the count of deleted rows that
+// the seq arithmetic asks for, and filtered pages counted in the query that picks them.
 #include <cstdint>
-#include <optional>
 #include <string>
-#include <vector>
 
 #include "store/postgres/connection.hpp"
+#include "store/sql/paging.hpp"
 
 namespace assetd::store::postgres {
 
-// The number of rows before a page; saturates for pages past any possible row. 400 when page or
-// limit is below 1.
-std::int64_t pageOffset(std::int64_t page, std::int64_t limit);
+// Counts the project's deleted rows of `table` in a span of seqs, on the partial index of
+// deleted rows: what sql::unfilteredPageStart asks. Valid while `conn` is.
+sql::DeletedCounter deletedRows(Connection& conn, sql::SeqTable table,
+                                const std::string& projectId);
 
-// A table with columns project_id, seq and deleted, and partial indexes on (project_id, seq)
-// for live and for deleted rows.
-enum class SeqTable { Assets, Tasks };
-
-// The seq where the page starts: exactly `offset` live rows come before it in the list's order
-// (newest first unless `ascending`); the page is the next live rows from it, inclusive.
-// nullopt when the offset is past the last live row.
-std::optional<std::int64_t> pageStartSeq(Connection& conn, SeqTable table,
-                                         const std::string& projectId, std::int64_t maxSeq,
-                                         std::int64_t offset, bool ascending);
-
-// The matches of a filtered list: their count and the seqs of the page's rows, in list order.
-struct FilteredPage {
-  std::int64_t total = 0;
-  std::vector<std::int64_t> seqs;
-};
 // `from` is "FROM ... WHERE <conditions>" over rows aliased so that `seqColumn` names their
-// seq; `params` are the conditions' parameters.
-FilteredPage filteredSeqs(Connection& conn, const std::string& seqColumn, const std::string& from,
-                          const Params& params, std::int64_t offset, std::int64_t limit,
-                          bool ascending);
+// seq; `params` are the conditions' parameters. The count rides along with the page's rows.
+sql::FilteredPage filteredSeqs(Connection& conn, const std::string& seqColumn,
+                               const std::string& from, const Params& params, std::int64_t offset,
+                               std::int64_t limit, bool ascending);
 
 }  // namespace assetd::store::postgres

@@ -42,11 +42,15 @@ void fail(const PgError& e) {
 
 namespace {
 
-ConnectionPool openPool(const std::string& url, std::size_t size) {
+// Migrates, then opens all `size` connections up front, so that a wrong URL fails at start.
+std::vector<std::unique_ptr<Connection>> openConnections(const std::string& url, std::size_t size) {
   try {
     Connection admin(url);
     applyMigrations(admin, migrations());
-    return ConnectionPool(url, size);
+    std::vector<std::unique_ptr<Connection>> connections;
+    for (std::size_t i = 0; i < std::max<std::size_t>(size, 1); ++i)
+      connections.push_back(std::make_unique<Connection>(url));
+    return connections;
   } catch (const PgError& e) {
     throw core::ApiError::internal(e.what());
   }
@@ -54,28 +58,36 @@ ConnectionPool openPool(const std::string& url, std::size_t size) {
 
 }  // namespace
 
-PostgresStore::PostgresStore(const std::string& url, std::size_t poolSize)
-    : pool_(openPool(url, poolSize)) {}
+PostgresEngine::PostgresEngine(const std::string& url, std::size_t poolSize)
+    : pool(openConnections(url, poolSize)) {}
 
-std::int64_t PostgresStore::writeClock() {
+std::int64_t PostgresEngine::writeClock() {
   std::int64_t now = core::nowMillis();
-  std::int64_t last = lastWriteMillis_.load();
-  while (now > last && !lastWriteMillis_.compare_exchange_weak(last, now)) {
+  std::int64_t last = lastWriteMillis.load();
+  while (now > last && !lastWriteMillis.compare_exchange_weak(last, now)) {
   }
   return std::max(now, last);
 }
 
+}  // namespace assetd::store::postgres
+
+// The engine's names, for the store's methods below (specializations of sql::SqlStore).
+namespace assetd::store::sql {
+using namespace postgres;
+
+template <>
 core::Organization PostgresStore::createOrganization(const std::string& name) {
-  core::Organization org{core::newObjectId(), name, writeClock()};
-  return run(Mode::Write, [&](Connection& conn) {
+  core::Organization org{core::newObjectId(), name, engine_.writeClock()};
+  return engine_.run(Mode::Write, [&](Connection& conn) {
     conn.exec("INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3)",
               Params().text(org.id).text(org.name).integer(org.createdAt));
     return org;
   });
 }
 
+template <>
 std::optional<core::Organization> PostgresStore::getOrganization(const std::string& id) {
-  return run(Mode::Single, [&](Connection& conn) -> std::optional<core::Organization> {
+  return engine_.run(Mode::Single, [&](Connection& conn) -> std::optional<core::Organization> {
     auto rows = conn.execPrepared("SELECT id, name, created_at FROM organizations WHERE id = $1",
                                   Params().text(id));
     if (rows.rows() == 0) return std::nullopt;
@@ -83,11 +95,12 @@ std::optional<core::Organization> PostgresStore::getOrganization(const std::stri
   });
 }
 
+template <>
 std::string PostgresStore::createApiKey(const std::string& organizationId, const std::string& name,
                                         const std::string& keyHash) {
   const std::string id = core::newObjectId();
-  const std::int64_t now = writeClock();
-  return run(Mode::Write, [&](Connection& conn) {
+  const std::int64_t now = engine_.writeClock();
+  return engine_.run(Mode::Write, [&](Connection& conn) {
     if (conn.exec("SELECT 1 FROM organizations WHERE id = $1", Params().text(organizationId))
             .rows() == 0)
       throw core::ApiError::notFound("organization " + organizationId);
@@ -101,16 +114,18 @@ std::string PostgresStore::createApiKey(const std::string& organizationId, const
   });
 }
 
+template <>
 bool PostgresStore::revokeApiKey(const std::string& keyId) {
-  return run(Mode::Write, [&](Connection& conn) {
+  return engine_.run(Mode::Write, [&](Connection& conn) {
     return conn.exec("UPDATE api_keys SET revoked = true WHERE id = $1 AND NOT revoked",
                      Params().text(keyId))
                .affected() > 0;
   });
 }
 
+template <>
 std::optional<core::ApiKeyInfo> PostgresStore::findApiKey(const std::string& keyHash) {
-  return run(Mode::Single, [&](Connection& conn) -> std::optional<core::ApiKeyInfo> {
+  return engine_.run(Mode::Single, [&](Connection& conn) -> std::optional<core::ApiKeyInfo> {
     auto rows = conn.execPrepared(
         "SELECT id, organization_id, name FROM api_keys WHERE key_hash = $1 AND NOT revoked",
         Params().text(keyHash));
@@ -119,10 +134,11 @@ std::optional<core::ApiKeyInfo> PostgresStore::findApiKey(const std::string& key
   });
 }
 
+template <>
 std::optional<Store::KeyAndProject> PostgresStore::findApiKeyAndProject(
     const std::string& keyHash, const std::string& projectId) {
   // One statement, one round trip: no transaction around two lookups.
-  return run(Mode::Single, [&](Connection& conn) -> std::optional<KeyAndProject> {
+  return engine_.run(Mode::Single, [&](Connection& conn) -> std::optional<KeyAndProject> {
     auto rows = conn.execPrepared(
         "SELECT k.id, k.organization_id, k.name, EXISTS (SELECT 1 FROM projects p"
         " WHERE p.id = $2 AND p.organization_id = k.organization_id AND NOT p.deleted)"
@@ -133,4 +149,4 @@ std::optional<Store::KeyAndProject> PostgresStore::findApiKeyAndProject(
   });
 }
 
-}  // namespace assetd::store::postgres
+}  // namespace assetd::store::sql

@@ -1,75 +1,26 @@
 #pragma once
-// The PostgreSQL implementation of Store, for many stateless nodes on one database. Each
-// method is one transaction on a pooled connection: writes in READ COMMITTED with explicit row
-// locks (the project row orders the writers of a project), reads in one REPEATABLE READ
-// snapshot. Deadlocks and serialization failures are retried a few times, and so is a
-// transaction whose connection broke before it could commit.
+// The PostgreSQL store, for many stateless nodes on one database: SqlStore
+// (store/sql/sql_store.hpp) on PostgresEngine. Each method is one transaction on a pooled
+// connection: writes in READ COMMITTED with explicit row locks (the project row orders the
+// writers of a project), reads in one REPEATABLE READ snapshot. Deadlocks and serialization
+// failures are retried a few times, and so is a transaction whose connection broke before it
+// could commit.
 #include <atomic>
 #include <string>
 #include <type_traits>
 
 #include "core/error.hpp"
-#include "store/postgres/connection_pool.hpp"
-#include "store/store.hpp"
+#include "store/postgres/connection.hpp"
+#include "store/sql/pool.hpp"
+#include "store/sql/sql_store.hpp"
 
 namespace assetd::store::postgres {
 
-class PostgresStore final : public Store {
- public:
-  PostgresStore(const std::string& url, std::size_t poolSize);
+struct PostgresEngine {
+  // Connects, applies pending migrations under an advisory lock, and opens `poolSize`
+  // connections. Throws ApiError 500 when the database cannot be reached or migrated.
+  PostgresEngine(const std::string& url, std::size_t poolSize);
 
-  core::Organization createOrganization(const std::string& name) override;
-  std::optional<core::Organization> getOrganization(const std::string& id) override;
-  std::string createApiKey(const std::string& organizationId, const std::string& name,
-                           const std::string& keyHash) override;
-  bool revokeApiKey(const std::string& keyId) override;
-  std::optional<core::ApiKeyInfo> findApiKey(const std::string& keyHash) override;
-  std::optional<KeyAndProject> findApiKeyAndProject(const std::string& keyHash,
-                                                    const std::string& projectId) override;
-
-  core::Project createProject(const std::string& org, const core::NewProject& p) override;
-  std::optional<core::Project> getProject(const std::string& org,
-                                          const std::string& projectId) override;
-  std::optional<core::Project> updateProject(const std::string& org, const std::string& projectId,
-                                             const core::ProjectPatch& patch) override;
-  bool deleteProject(const std::string& org, const std::string& projectId) override;
-  core::Page<core::Project> listProjects(const std::string& org, std::int64_t page,
-                                         std::int64_t limit) override;
-  std::optional<core::Project> replaceBatches(const std::string& org, const std::string& projectId,
-                                              const std::vector<core::BatchSpec>& b) override;
-
-  core::ImportResult importAssets(const std::string& org, const std::string& projectId,
-                                  const core::ImportRequest& request) override;
-  core::Page<core::Asset> listAssets(const std::string& org, const std::string& projectId,
-                                     const core::AssetQuery& query) override;
-  std::optional<core::Asset> getAsset(const std::string& org, const std::string& assetId) override;
-  std::optional<core::Asset> updateAsset(const std::string& org, const std::string& assetId,
-                                         const core::AssetPatch& patch) override;
-  core::DeleteResult deleteAssets(const std::string& org, const std::string& projectId,
-                                  const std::vector<std::string>& assetIds) override;
-  core::AssignResult assignBatches(const std::string& org,
-                                   const core::AssignRequest& request) override;
-
-  core::Page<core::Task> listTasks(const std::string& org, const std::string& projectId,
-                                   const core::TaskQuery& query) override;
-  std::optional<core::Task> getTask(const std::string& org, const std::string& taskId) override;
-
-  core::Storage createStorage(const std::string& org, const core::NewStorage& storage) override;
-  std::vector<core::Storage> listStorages(const std::string& org,
-                                          const std::optional<std::string>& id) override;
-  std::optional<core::Storage> getStorage(const std::string& org, const std::string& id) override;
-  bool deleteStorage(const std::string& org, const std::string& id) override;
-
-  std::vector<core::CopyJob> claimCopyJobs(std::size_t max, std::int64_t leaseMillis) override;
-  bool completeCopyJob(const core::CopyJob& job, const std::string& storedUrl) override;
-  bool failCopyJob(const core::CopyJob& job, const std::string& reason,
-                   std::optional<std::int64_t> retryAtMillis) override;
-  bool releaseCopyJob(const core::CopyJob& job) override;
-  std::vector<bool> renewCopyJobLeases(const std::vector<core::CopyJob>& jobs,
-                                       std::int64_t leaseMillis) override;
-  std::optional<std::int64_t> nextCopyJobDue() override;
-
- private:
   enum class Mode {
     Single,  // one statement, no explicit transaction
     Read,    // BEGIN REPEATABLE READ READ ONLY: one snapshot for several statements
@@ -85,9 +36,13 @@ class PostgresStore final : public Store {
   // The time of a write: never earlier than this process's previous write.
   std::int64_t writeClock();
 
-  ConnectionPool pool_;
-  std::atomic<std::int64_t> lastWriteMillis_{0};
+  // A connection that broke (server restart, network) is reconnected before it is used again.
+  sql::Pool<Connection> pool;
+  std::atomic<std::int64_t> lastWriteMillis{0};
 };
+
+using Mode = PostgresEngine::Mode;
+using PostgresStore = sql::SqlStore<PostgresEngine>;
 
 namespace detail {
 bool retryable(const PgError& e, bool commitSent);
@@ -97,11 +52,12 @@ void rollbackQuietly(Connection& conn);
 }  // namespace detail
 
 template <class Body>
-std::invoke_result_t<Body&, Connection&> PostgresStore::run(Mode mode, Body&& body) {
+std::invoke_result_t<Body&, Connection&> PostgresEngine::run(Mode mode, Body&& body) {
   constexpr int kMaxAttempts = 5;
   for (int attempt = 1;; ++attempt) {
-    auto lease = pool_.acquire();
-    Connection& conn = lease.conn();
+    auto lease = pool.acquire();
+    Connection& conn = lease.get();
+    if (!conn.healthy()) conn.reset();  // a failed reset shows as an error on first use
     bool commitSent = false;
     try {
       if (mode == Mode::Single) return body(conn);

@@ -5,28 +5,29 @@
 #include "store/postgres/records.hpp"
 #include "store/postgres/text_codec.hpp"
 
-namespace assetd::store::postgres {
+// The store's methods are specializations of sql::SqlStore, written with the engine's names.
+namespace assetd::store::sql {
+using namespace postgres;
 namespace {
 
 // An unfiltered page: its first row is found by seq arithmetic and the total is the counter,
 // so page 1,000 costs what page 1 costs.
 std::vector<core::Asset> unfilteredPage(Connection& conn, const std::string& projectId,
-                                        const ProjectState& project, std::int64_t offset,
+                                        const sql::ProjectState& project, std::int64_t offset,
                                         const core::AssetQuery& query) {
-  if (offset >= project.assetCount) return {};
-  auto start =
-      pageStartSeq(conn, SeqTable::Assets, projectId, project.nextSeq - 1, offset, query.ascending);
+  auto start = sql::unfilteredPageStart(project, offset, query.ascending,
+                                        deletedRows(conn, sql::SeqTable::Assets, projectId));
   if (!start) return {};
-  static const std::string ascending = std::string("SELECT ") + kAssetColumns +
+  static const std::string ascending = std::string("SELECT ") + sql::kAssetColumns +
                                        " FROM assets a WHERE a.project_id = $1 AND NOT a.deleted"
                                        " AND a.seq >= $2 ORDER BY a.seq ASC LIMIT $3";
-  static const std::string descending = std::string("SELECT ") + kAssetColumns +
+  static const std::string descending = std::string("SELECT ") + sql::kAssetColumns +
                                         " FROM assets a WHERE a.project_id = $1 AND NOT a.deleted"
                                         " AND a.seq <= $2 ORDER BY a.seq DESC LIMIT $3";
   auto rows = conn.execPrepared(query.ascending ? ascending : descending,
                                 Params().text(projectId).integer(*start).integer(query.limit));
   std::vector<core::Asset> assets;
-  for (int r = 0; r < rows.rows(); ++r) assets.push_back(readAsset(rows, r));
+  for (int r = 0; r < rows.rows(); ++r) assets.push_back(sql::readAsset(rows.row(r)));
   return assets;
 }
 
@@ -36,25 +37,23 @@ std::vector<core::Asset> assetsBySeq(Connection& conn, const std::string& projec
   if (seqs.empty()) return {};
   ArrayParam list;
   for (auto seq : seqs) list.integer(seq);
-  auto rows = conn.exec(std::string("SELECT ") + kAssetColumns +
+  auto rows = conn.exec(std::string("SELECT ") + sql::kAssetColumns +
                             " FROM assets a WHERE a.project_id = $1 AND NOT a.deleted"
                             " AND a.seq = ANY ($2::bigint[]) ORDER BY a.seq" +
                             (ascending ? " ASC" : " DESC"),
                         Params().text(projectId).array(list));
   std::vector<core::Asset> assets;
-  for (int r = 0; r < rows.rows(); ++r) assets.push_back(readAsset(rows, r));
+  for (int r = 0; r < rows.rows(); ++r) assets.push_back(sql::readAsset(rows.row(r)));
   return assets;
 }
 
 core::Page<core::Asset> filteredPage(Connection& conn, const std::string& projectId,
                                      std::int64_t offset, const core::AssetQuery& query) {
-  SqlConditions where;
-  where.add("a.project_id = " + where.text(projectId));
-  where.add("NOT a.deleted");
-  addAssetFilter(where, query.filter,
-                 [&](const std::string& ref) { return findBatch(conn, projectId, ref); });
+  auto where = sql::projectAssets(dialect(), projectId, query.filter, [&](const std::string& ref) {
+    return findBatch(conn, projectId, ref);
+  });
   if (where.matchesNothing()) return {};
-  auto page = filteredSeqs(conn, "a.seq", "FROM assets a WHERE " + where.sql(), where.params(),
+  auto page = filteredSeqs(conn, "a.seq", "FROM assets a WHERE " + where.sql(), paramsOf(where),
                            offset, query.limit, query.ascending);
   core::Page<core::Asset> result;
   result.total = page.total;
@@ -64,11 +63,12 @@ core::Page<core::Asset> filteredPage(Connection& conn, const std::string& projec
 
 }  // namespace
 
+template <>
 core::Page<core::Asset> PostgresStore::listAssets(const std::string& org,
                                                   const std::string& projectId,
                                                   const core::AssetQuery& query) {
-  const std::int64_t offset = pageOffset(query.page, query.limit);
-  return run(Mode::Read, [&](Connection& conn) {
+  const std::int64_t offset = sql::pageOffset(query.page, query.limit);
+  return engine_.run(Mode::Read, [&](Connection& conn) {
     auto project = findLiveProject(conn, org, projectId);
     if (!project) throw core::ApiError::notFound("project " + projectId);
     core::Page<core::Asset> result;
@@ -78,22 +78,24 @@ core::Page<core::Asset> PostgresStore::listAssets(const std::string& org,
     } else {
       result = filteredPage(conn, projectId, offset, query);
     }
-    attachBatches(conn, result.items);
+    attachBatches(conn, projectId, result.items);
     for (auto& a : result.items) a.organization = org;
     return result;
   });
 }
 
+template <>
 std::optional<core::Asset> PostgresStore::getAsset(const std::string& org,
                                                    const std::string& assetId) {
-  return run(Mode::Read, [&](Connection& conn) { return loadAsset(conn, org, assetId); });
+  return engine_.run(Mode::Read, [&](Connection& conn) { return loadAsset(conn, org, assetId); });
 }
 
+template <>
 std::optional<core::Asset> PostgresStore::updateAsset(const std::string& org,
                                                       const std::string& assetId,
                                                       const core::AssetPatch& patch) {
-  const std::int64_t now = writeClock();
-  return run(Mode::Write, [&](Connection& conn) -> std::optional<core::Asset> {
+  const std::int64_t now = engine_.writeClock();
+  return engine_.run(Mode::Write, [&](Connection& conn) -> std::optional<core::Asset> {
     // The row lock first, so that concurrent patches of one asset apply one after the other.
     auto locked = conn.exec(
         "SELECT 1 FROM assets a JOIN projects p ON p.id = a.project_id"
@@ -101,12 +103,7 @@ std::optional<core::Asset> PostgresStore::updateAsset(const std::string& org,
         Params().text(assetId).text(org));
     if (locked.rows() == 0) return std::nullopt;
     auto asset = loadAsset(conn, org, assetId);
-    if (patch.metadataJson)
-      asset->metadataJson = patch.metadataJson->empty() ? "{}" : *patch.metadataJson;
-    if (patch.contextDataJson) asset->contextDataJson = *patch.contextDataJson;
-    if (patch.data) asset->data = *patch.data;
-    if (patch.overlayJson) asset->overlayJson = *patch.overlayJson;
-    if (patch.externalId) asset->externalId = *patch.externalId;
+    sql::applyPatch(*asset, patch);
     asset->updatedAt = std::max(now, asset->updatedAt);
     conn.exec(
         "UPDATE assets SET metadata = $2, metadata_doc = $3::jsonb, context_data = $4,"
@@ -124,10 +121,11 @@ std::optional<core::Asset> PostgresStore::updateAsset(const std::string& org,
   });
 }
 
+template <>
 core::DeleteResult PostgresStore::deleteAssets(const std::string& org, const std::string& projectId,
                                                const std::vector<std::string>& assetIds) {
-  const std::int64_t now = writeClock();
-  return run(Mode::Write, [&](Connection& conn) {
+  const std::int64_t now = engine_.writeClock();
+  return engine_.run(Mode::Write, [&](Connection& conn) {
     if (!lockLiveProject(conn, org, projectId))
       throw core::ApiError::notFound("project " + projectId);
     ArrayParam ids;
@@ -150,4 +148,4 @@ core::DeleteResult PostgresStore::deleteAssets(const std::string& org, const std
   });
 }
 
-}  // namespace assetd::store::postgres
+}  // namespace assetd::store::sql

@@ -5,14 +5,14 @@
 #include "store/postgres/postgres_store.hpp"
 #include "store/postgres/records.hpp"
 
-namespace assetd::store::postgres {
+// The store's methods are specializations of sql::SqlStore, written with the engine's names.
+namespace assetd::store::sql {
+using namespace postgres;
 namespace {
 
-// The project of each asset, checking that all are live, of `org`, and of one project
-// (request.projectId when given). 400 names the first offending assetIds[i].
+// The one project of the request's assets (see sql::commonProject), read in one query.
 std::string commonProject(Connection& conn, const std::string& org,
                           const core::AssignRequest& request) {
-  if (request.assetIds.empty()) throw core::ApiError::badRequest("assetIds", "must not be empty");
   ArrayParam ids;
   for (const auto& id : request.assetIds) ids.text(id);
   auto rows = conn.exec(
@@ -22,29 +22,20 @@ std::string commonProject(Connection& conn, const std::string& org,
       Params().array(ids).text(org));
   std::unordered_map<std::string, std::string> projectOf;
   for (int r = 0; r < rows.rows(); ++r) projectOf.emplace(rows.text(r, 0), rows.text(r, 1));
-
-  std::string projectId;
-  for (std::size_t i = 0; i < request.assetIds.size(); ++i) {
-    const std::string path = "assetIds[" + std::to_string(i) + "]";
+  return sql::commonProject(request, [&](std::size_t i) -> std::optional<std::string> {
     auto found = projectOf.find(request.assetIds[i]);
-    if (found == projectOf.end()) throw core::ApiError::badRequest(path, "not found");
-    const std::string& project = found->second;
-    if (request.projectId && project != *request.projectId)
-      throw core::ApiError::badRequest(path, "not in project " + *request.projectId);
-    if (i == 0)
-      projectId = project;
-    else if (project != projectId)
-      throw core::ApiError::badRequest(path, "not in the same project as assetIds[0]");
-  }
-  return projectId;
+    if (found == projectOf.end()) return std::nullopt;
+    return found->second;
+  });
 }
 
 }  // namespace
 
+template <>
 core::AssignResult PostgresStore::assignBatches(const std::string& org,
                                                 const core::AssignRequest& request) {
-  const std::int64_t now = writeClock();
-  return run(Mode::Write, [&](Connection& conn) {
+  const std::int64_t now = engine_.writeClock();
+  return engine_.run(Mode::Write, [&](Connection& conn) {
     // Batch creation and membership changes of a project take turns on its row; the assets
     // are checked again under the lock, where a delete that won the race shows.
     lockLiveProject(conn, org, commonProject(conn, org, request));
@@ -93,4 +84,4 @@ core::AssignResult PostgresStore::assignBatches(const std::string& org,
   });
 }
 
-}  // namespace assetd::store::postgres
+}  // namespace assetd::store::sql

@@ -10,11 +10,14 @@
 #include "core/time.hpp"
 #include "store/postgres/postgres_store.hpp"
 
-namespace assetd::store::postgres {
+// The store's methods are specializations of sql::SqlStore, written with the engine's names.
+namespace assetd::store::sql {
+using namespace postgres;
 
+template <>
 std::vector<core::CopyJob> PostgresStore::claimCopyJobs(std::size_t max, std::int64_t leaseMillis) {
   if (max == 0) return {};
-  return run(Mode::Write, [&](Connection& conn) {
+  return engine_.run(Mode::Write, [&](Connection& conn) {
     const std::int64_t now = core::nowMillis();
     const std::string token = core::randomHex(12);
     auto due = conn.execPrepared(
@@ -54,9 +57,10 @@ std::vector<core::CopyJob> PostgresStore::claimCopyJobs(std::size_t max, std::in
   });
 }
 
+template <>
 bool PostgresStore::completeCopyJob(const core::CopyJob& job, const std::string& storedUrl) {
-  const std::int64_t now = writeClock();
-  return run(Mode::Write, [&](Connection& conn) {
+  const std::int64_t now = engine_.writeClock();
+  return engine_.run(Mode::Write, [&](Connection& conn) {
     auto done = conn.exec(
         "UPDATE copy_jobs SET status = 'done', error = NULL, lease_token = NULL, updated_at = $3"
         " WHERE asset_id = $1 AND lease_token = $2 AND status = 'pending'",
@@ -71,9 +75,10 @@ bool PostgresStore::completeCopyJob(const core::CopyJob& job, const std::string&
   });
 }
 
+template <>
 bool PostgresStore::failCopyJob(const core::CopyJob& job, const std::string& reason,
                                 std::optional<std::int64_t> retryAtMillis) {
-  return run(Mode::Write, [&](Connection& conn) {
+  return engine_.run(Mode::Write, [&](Connection& conn) {
     Params params;
     params.text(job.assetId).text(job.leaseToken).text(reason);
     if (retryAtMillis)
@@ -92,8 +97,9 @@ bool PostgresStore::failCopyJob(const core::CopyJob& job, const std::string& rea
   });
 }
 
+template <>
 bool PostgresStore::releaseCopyJob(const core::CopyJob& job) {
-  return run(Mode::Write, [&](Connection& conn) {
+  return engine_.run(Mode::Write, [&](Connection& conn) {
     return conn.exec(
                    "UPDATE copy_jobs SET lease_token = NULL, next_attempt_at = $3,"
                    " updated_at = $3, attempts = GREATEST(attempts - 1, 0)"
@@ -103,6 +109,7 @@ bool PostgresStore::releaseCopyJob(const core::CopyJob& job) {
   });
 }
 
+template <>
 std::vector<bool> PostgresStore::renewCopyJobLeases(const std::vector<core::CopyJob>& jobs,
                                                     std::int64_t leaseMillis) {
   std::vector<bool> held(jobs.size(), false);
@@ -113,7 +120,7 @@ std::vector<bool> PostgresStore::renewCopyJobLeases(const std::vector<core::Copy
     tokens.text(job.leaseToken);
   }
   // One statement for all of a node's claims; the lease is the pending job's next_attempt_at.
-  auto renewed = run(Mode::Single, [&](Connection& conn) {
+  auto renewed = engine_.run(Mode::Single, [&](Connection& conn) {
     return conn.execPrepared(
         "UPDATE copy_jobs j SET next_attempt_at = $3"
         " FROM unnest($1::text[], $2::text[]) AS r(asset_id, token)"
@@ -129,8 +136,9 @@ std::vector<bool> PostgresStore::renewCopyJobLeases(const std::vector<core::Copy
   return held;
 }
 
+template <>
 std::optional<std::int64_t> PostgresStore::nextCopyJobDue() {
-  return run(Mode::Single, [&](Connection& conn) -> std::optional<std::int64_t> {
+  return engine_.run(Mode::Single, [&](Connection& conn) -> std::optional<std::int64_t> {
     auto rows =
         conn.execPrepared("SELECT MIN(next_attempt_at) FROM copy_jobs WHERE status = 'pending'");
     if (rows.isNull(0, 0)) return std::nullopt;
@@ -138,4 +146,4 @@ std::optional<std::int64_t> PostgresStore::nextCopyJobDue() {
   });
 }
 
-}  // namespace assetd::store::postgres
+}  // namespace assetd::store::sql

@@ -5,15 +5,17 @@
 // what bounds their rate: a request without batches or uploadLocal copies sends the
 // reservation and both inserts as one statement, built before the lock is taken.
 #include <algorithm>
-#include <unordered_map>
 
 #include "core/ids.hpp"
 #include "store/postgres/label_answer.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "store/postgres/records.hpp"
 #include "store/postgres/text_codec.hpp"
+#include "store/sql/batch_refs.hpp"
 
-namespace assetd::store::postgres {
+// The store's methods are specializations of sql::SqlStore, written with the engine's names.
+namespace assetd::store::sql {
+using namespace postgres;
 namespace {
 
 constexpr const char* kDefaultAnswer = R"({"tools":[],"classifications":[],"relations":[]})";
@@ -94,11 +96,6 @@ constexpr const char* kInsertCopyJobs =
     " SELECT u.asset_id, $1, $2, u.source_url, u.status, $3, $3, $3"
     " FROM unnest($4::text[], $5::text[], $6::text[]) AS u(asset_id, source_url, status)";
 
-void addUnique(std::vector<const std::string*>& ids, const std::string& id) {
-  if (std::none_of(ids.begin(), ids.end(), [&](const std::string* x) { return *x == id; }))
-    ids.push_back(&id);
-}
-
 // What each asset needs that the transaction does not decide, computed once (not per retry).
 struct Prepared {
   std::vector<std::string> metadataDocs;  // jsonbSafe(metadata), empty when unchanged
@@ -172,11 +169,12 @@ bool isPlain(const core::ImportRequest& request) {
 
 }  // namespace
 
+template <>
 core::ImportResult PostgresStore::importAssets(const std::string& org, const std::string& projectId,
                                                const core::ImportRequest& request) {
   const auto count = static_cast<std::int64_t>(request.assets.size());
   const Prepared prepared = prepare(request);
-  const std::int64_t clock = writeClock();
+  const std::int64_t clock = engine_.writeClock();
 
   if (isPlain(request)) {
     // Everything is built before the statement, so the project row is locked only while the
@@ -199,7 +197,7 @@ core::ImportResult PostgresStore::importAssets(const std::string& org, const std
         .text(request.createdBy)
         .text(kDefaultAnswer);
     columns.addAssetArrays(params).array(columns.answers);
-    const bool found = run(Mode::Write, [&](Connection& conn) {
+    const bool found = engine_.run(Mode::Write, [&](Connection& conn) {
       return conn.execPrepared(kImportPlain, params).rows() > 0;
     });
     if (!found) throw core::ApiError::notFound("project " + projectId);
@@ -207,38 +205,24 @@ core::ImportResult PostgresStore::importAssets(const std::string& org, const std
     return result;
   }
 
-  return run(Mode::Write, [&](Connection& conn) {
+  return engine_.run(Mode::Write, [&](Connection& conn) {
     auto reserved = conn.execPrepared(
         kReserve, Params().text(projectId).text(org).integer(count).integer(clock));
     if (reserved.rows() == 0) throw core::ApiError::notFound("project " + projectId);
     const std::int64_t firstSeq = reserved.integer(0, 0);
     const std::int64_t now = reserved.integer(0, 1);
 
-    // Each distinct ref is looked up (or its batch created) once per request; the error path
-    // is only spelled out on a miss.
-    std::unordered_map<std::string, std::string> batchIdOfRef;
-    auto resolve = [&](const std::string& ref, auto path) -> const std::string& {
-      if (auto it = batchIdOfRef.find(ref); it != batchIdOfRef.end()) return it->second;
-      return batchIdOfRef.emplace(ref, findOrCreateBatch(conn, projectId, ref, now, path()))
-          .first->second;
-    };
-    std::vector<const std::string*> commonBatchIds;
-    for (std::size_t j = 0; j < request.commonBatchRefs.size(); ++j)
-      addUnique(commonBatchIds, resolve(request.commonBatchRefs[j],
-                                        [j] { return "batches[" + std::to_string(j) + "]"; }));
+    sql::ImportBatches batches(request, [&](const std::string& ref, const std::string& path) {
+      return findOrCreateBatch(conn, projectId, ref, now, path);
+    });
 
     core::ImportResult result;
     result.assetIds.reserve(request.assets.size());
     AssetColumns columns;
     ArrayParam linkAssets, linkBatches, jobAssets, jobSources, jobStatuses;
-    std::vector<const std::string*> batchIds;
     for (std::size_t i = 0; i < request.assets.size(); ++i) {
       const core::NewAsset& a = request.assets[i];
-      batchIds = commonBatchIds;
-      for (std::size_t j = 0; j < a.batchRefs.size(); ++j)
-        addUnique(batchIds, resolve(a.batchRefs[j], [i, j] {
-                    return "assets[" + std::to_string(i) + "].batches[" + std::to_string(j) + "]";
-                  }));
+      const auto& batchIds = batches.of(i);
       // Made while the project is locked, so that this node's ids rise with the seqs.
       const std::string& assetId =
           result.assetIds.emplace_back(a.id.empty() ? core::newObjectId() : a.id);
@@ -286,4 +270,4 @@ core::ImportResult PostgresStore::importAssets(const std::string& org, const std
   });
 }
 
-}  // namespace assetd::store::postgres
+}  // namespace assetd::store::sql

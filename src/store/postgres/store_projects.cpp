@@ -6,19 +6,14 @@
 #include "store/postgres/postgres_store.hpp"
 #include "store/postgres/records.hpp"
 
-namespace assetd::store::postgres {
+// The store's methods are specializations of sql::SqlStore, written with the engine's names.
+namespace assetd::store::sql {
+using namespace postgres;
 
+template <>
 core::Project PostgresStore::createProject(const std::string& org, const core::NewProject& p) {
-  core::Project project;
-  project.id = core::newObjectId();
-  project.organization = org;
-  project.name = p.name;
-  project.description = p.description;
-  project.type = p.type;
-  project.categorySchemaJson = p.categorySchemaJson.empty() ? "{}" : p.categorySchemaJson;
-  project.pctConfigJson = p.pctConfigJson;
-  project.createdAt = project.updatedAt = writeClock();
-  return run(Mode::Write, [&](Connection& conn) {
+  const core::Project project = sql::newProject(org, p, engine_.writeClock());
+  return engine_.run(Mode::Write, [&](Connection& conn) {
     if (conn.exec("SELECT 1 FROM organizations WHERE id = $1", Params().text(org)).rows() == 0)
       throw core::ApiError::notFound("organization " + org);
     conn.exec(
@@ -37,23 +32,22 @@ core::Project PostgresStore::createProject(const std::string& org, const core::N
   });
 }
 
+template <>
 std::optional<core::Project> PostgresStore::getProject(const std::string& org,
                                                        const std::string& projectId) {
-  return run(Mode::Read, [&](Connection& conn) { return loadProject(conn, org, projectId); });
+  return engine_.run(Mode::Read,
+                     [&](Connection& conn) { return loadProject(conn, org, projectId); });
 }
 
+template <>
 std::optional<core::Project> PostgresStore::updateProject(const std::string& org,
                                                           const std::string& projectId,
                                                           const core::ProjectPatch& patch) {
-  const std::int64_t now = writeClock();
-  return run(Mode::Write, [&](Connection& conn) -> std::optional<core::Project> {
+  const std::int64_t now = engine_.writeClock();
+  return engine_.run(Mode::Write, [&](Connection& conn) -> std::optional<core::Project> {
     if (!lockLiveProject(conn, org, projectId)) return std::nullopt;
     auto project = loadProject(conn, org, projectId);
-    if (patch.name) project->name = *patch.name;
-    if (patch.description) project->description = *patch.description;
-    if (patch.categorySchemaJson)
-      project->categorySchemaJson =
-          patch.categorySchemaJson->empty() ? "{}" : *patch.categorySchemaJson;
+    sql::applyPatch(*project, patch);
     project->updatedAt = std::max(now, project->updatedAt);
     conn.exec(
         "UPDATE projects SET name = $2, description = $3, category_schema = $4, updated_at = $5"
@@ -68,9 +62,10 @@ std::optional<core::Project> PostgresStore::updateProject(const std::string& org
   });
 }
 
+template <>
 bool PostgresStore::deleteProject(const std::string& org, const std::string& projectId) {
-  const std::int64_t now = writeClock();
-  return run(Mode::Write, [&](Connection& conn) {
+  const std::int64_t now = engine_.writeClock();
+  return engine_.run(Mode::Write, [&](Connection& conn) {
     auto project = conn.exec(
         "UPDATE projects SET deleted = true, asset_count = 0, updated_at = $3"
         " WHERE id = $1 AND organization_id = $2 AND NOT deleted",
@@ -84,31 +79,33 @@ bool PostgresStore::deleteProject(const std::string& org, const std::string& pro
   });
 }
 
+template <>
 core::Page<core::Project> PostgresStore::listProjects(const std::string& org, std::int64_t page,
                                                       std::int64_t limit) {
-  const std::int64_t offset = pageOffset(page, limit);
-  return run(Mode::Read, [&](Connection& conn) {
+  const std::int64_t offset = sql::pageOffset(page, limit);
+  return engine_.run(Mode::Read, [&](Connection& conn) {
     core::Page<core::Project> result;
     result.total =
         conn.exec("SELECT COUNT(*) FROM projects WHERE organization_id = $1 AND NOT deleted",
                   Params().text(org))
             .integer(0, 0);
     if (offset >= result.total) return result;
-    auto rows = conn.exec(std::string("SELECT ") + kProjectColumns +
+    auto rows = conn.exec(std::string("SELECT ") + sql::kProjectColumns +
                               " FROM projects WHERE organization_id = $1 AND NOT deleted"
                               " ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
                           Params().text(org).integer(limit).integer(offset));
-    for (int r = 0; r < rows.rows(); ++r) result.items.push_back(readProject(rows, r));
+    for (int r = 0; r < rows.rows(); ++r) result.items.push_back(sql::readProject(rows.row(r)));
     for (auto& p : result.items) p.batches = loadBatches(conn, p.id);
     return result;
   });
 }
 
+template <>
 std::optional<core::Project> PostgresStore::replaceBatches(const std::string& org,
                                                            const std::string& projectId,
                                                            const std::vector<core::BatchSpec>& b) {
-  const std::int64_t now = writeClock();
-  return run(Mode::Write, [&](Connection& conn) -> std::optional<core::Project> {
+  const std::int64_t now = engine_.writeClock();
+  return engine_.run(Mode::Write, [&](Connection& conn) -> std::optional<core::Project> {
     if (!lockLiveProject(conn, org, projectId)) return std::nullopt;
     std::unordered_set<std::string> existing;
     for (const auto& batch : loadBatches(conn, projectId)) existing.insert(batch.id);
@@ -153,4 +150,4 @@ std::optional<core::Project> PostgresStore::replaceBatches(const std::string& or
   });
 }
 
-}  // namespace assetd::store::postgres
+}  // namespace assetd::store::sql

@@ -1,38 +1,15 @@
 // Storage integrations: a customer's bucket and its sealed credentials.
 #include "store/postgres/postgres_store.hpp"
+#include "store/sql/records.hpp"
 
-namespace assetd::store::postgres {
-namespace {
+// The store's methods are specializations of sql::SqlStore, written with the engine's names.
+namespace assetd::store::sql {
+using namespace postgres;
 
-constexpr const char* kStorageColumns =
-    "id, organization_id, name, provider, bucket, region, endpoint, created_at";
-
-core::Storage readStorage(const Result& rows, int r) {
-  core::Storage s;
-  s.id = rows.text(r, 0);
-  s.organization = rows.text(r, 1);
-  s.name = rows.text(r, 2);
-  s.provider = rows.text(r, 3);
-  s.bucket = rows.text(r, 4);
-  s.region = rows.text(r, 5);
-  s.endpoint = rows.text(r, 6);
-  s.createdAt = rows.integer(r, 7);
-  return s;
-}
-
-}  // namespace
-
+template <>
 core::Storage PostgresStore::createStorage(const std::string& org, const core::NewStorage& s) {
-  core::Storage storage{.id = s.id,
-                        .organization = org,
-                        .name = s.name,
-                        .provider = s.provider,
-                        .bucket = s.bucket,
-                        .region = s.region,
-                        .endpoint = s.endpoint,
-                        .sealedCredentials = {},
-                        .createdAt = writeClock()};
-  return run(Mode::Write, [&](Connection& conn) {
+  const core::Storage storage = sql::newStorage(org, s, engine_.writeClock());
+  return engine_.run(Mode::Write, [&](Connection& conn) {
     if (conn.exec("SELECT 1 FROM organizations WHERE id = $1", Params().text(org)).rows() == 0)
       throw core::ApiError::notFound("organization " + org);
     conn.exec(
@@ -52,42 +29,45 @@ core::Storage PostgresStore::createStorage(const std::string& org, const core::N
   });
 }
 
+template <>
 std::vector<core::Storage> PostgresStore::listStorages(const std::string& org,
                                                        const std::optional<std::string>& id) {
-  return run(Mode::Single, [&](Connection& conn) {
+  return engine_.run(Mode::Single, [&](Connection& conn) {
     Params params;
     params.text(org);
     if (id)
       params.text(*id);
     else
       params.null();
-    auto rows = conn.execPrepared(std::string("SELECT ") + kStorageColumns +
+    auto rows = conn.execPrepared(std::string("SELECT ") + sql::kStorageColumns +
                                       " FROM storages WHERE organization_id = $1 AND NOT deleted"
                                       " AND ($2::text IS NULL OR id = $2::text)"
                                       " ORDER BY created_at, id",
                                   params);
     std::vector<core::Storage> out;
-    for (int r = 0; r < rows.rows(); ++r) out.push_back(readStorage(rows, r));
+    for (int r = 0; r < rows.rows(); ++r) out.push_back(sql::readStorage(rows.row(r)));
     return out;
   });
 }
 
+template <>
 std::optional<core::Storage> PostgresStore::getStorage(const std::string& org,
                                                        const std::string& id) {
-  return run(Mode::Single, [&](Connection& conn) -> std::optional<core::Storage> {
-    auto rows = conn.execPrepared(std::string("SELECT ") + kStorageColumns +
+  return engine_.run(Mode::Single, [&](Connection& conn) -> std::optional<core::Storage> {
+    auto rows = conn.execPrepared(std::string("SELECT ") + sql::kStorageColumns +
                                       ", sealed_credentials FROM storages"
                                       " WHERE id = $1 AND organization_id = $2 AND NOT deleted",
                                   Params().text(id).text(org));
     if (rows.rows() == 0) return std::nullopt;
-    core::Storage storage = readStorage(rows, 0);
+    core::Storage storage = sql::readStorage(rows.row(0));
     storage.sealedCredentials = rows.text(0, 8);
     return storage;
   });
 }
 
+template <>
 bool PostgresStore::deleteStorage(const std::string& org, const std::string& id) {
-  return run(Mode::Write, [&](Connection& conn) {
+  return engine_.run(Mode::Write, [&](Connection& conn) {
     // The secrets go with the storage: a deleted record keeps only what it was.
     return conn.exec(
                    "UPDATE storages SET deleted = true, sealed_credentials = ''"
@@ -97,4 +77,4 @@ bool PostgresStore::deleteStorage(const std::string& org, const std::string& id)
   });
 }
 
-}  // namespace assetd::store::postgres
+}  // namespace assetd::store::sql

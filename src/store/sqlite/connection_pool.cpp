@@ -21,31 +21,28 @@ void configureConnection(Database& db, bool writer) {
       "PRAGMA temp_store = MEMORY;");
 }
 
-ConnectionPool::ConnectionPool(const std::string& path, std::size_t readers) {
-  writer_ = std::make_unique<Database>(path, Database::Mode::ReadWrite);
-  configureConnection(*writer_, true);
-  applyMigrations(*writer_, migrations());
-  for (std::size_t i = 0; i < readers; ++i) {
-    auto db = std::make_unique<Database>(path, Database::Mode::ReadOnly);
-    configureConnection(*db, false);
-    idleReaders_.push_back(std::move(db));
-  }
+namespace {
+
+std::unique_ptr<Database> openWriter(const std::string& path) {
+  auto db = std::make_unique<Database>(path, Database::Mode::ReadWrite);
+  configureConnection(*db, true);
+  applyMigrations(*db, migrations());
+  return db;
 }
 
-ConnectionPool::ReaderLease ConnectionPool::reader() {
-  std::unique_lock lock(readersMutex_);
-  readerFreed_.wait(lock, [this] { return !idleReaders_.empty(); });
-  auto db = std::move(idleReaders_.back());
-  idleReaders_.pop_back();
-  return ReaderLease(*this, std::move(db));
+std::vector<std::unique_ptr<Database>> openReaders(const std::string& path, std::size_t count) {
+  std::vector<std::unique_ptr<Database>> readers;
+  for (std::size_t i = 0; i < count; ++i) {
+    readers.push_back(std::make_unique<Database>(path, Database::Mode::ReadOnly));
+    configureConnection(*readers.back(), false);
+  }
+  return readers;
 }
 
-void ConnectionPool::release(std::unique_ptr<Database> db) {
-  {
-    std::lock_guard lock(readersMutex_);
-    idleReaders_.push_back(std::move(db));
-  }
-  readerFreed_.notify_one();
-}
+}  // namespace
+
+// The writer first: it creates the file and applies migrations before any reader opens it.
+ConnectionPool::ConnectionPool(const std::string& path, std::size_t readers)
+    : writer_(openWriter(path)), readers_(openReaders(path, readers)) {}
 
 }  // namespace assetd::store::sqlite

@@ -2,12 +2,12 @@
 // The connections of one SQLite file: a single writer behind a mutex (SQLite allows one writer
 // at a time anyway; queuing here keeps waiting out of SQLite's busy loop) and a pool of
 // read-only connections that WAL lets run alongside it, each on its own snapshot.
-#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "store/sql/pool.hpp"
 #include "store/sqlite/database.hpp"
 
 namespace assetd::store::sqlite {
@@ -27,33 +27,15 @@ class ConnectionPool {
     Database& db_;
   };
 
-  class ReaderLease {
-   public:
-    ReaderLease(ConnectionPool& pool, std::unique_ptr<Database> db)
-        : pool_(pool), db_(std::move(db)) {}
-    ~ReaderLease() { pool_.release(std::move(db_)); }
-    ReaderLease(const ReaderLease&) = delete;
-    ReaderLease& operator=(const ReaderLease&) = delete;
-    Database& db() { return *db_; }
-
-   private:
-    ConnectionPool& pool_;
-    std::unique_ptr<Database> db_;
-  };
-
   // Blocks until the writer is free; holding the lease is holding the write lock.
   WriterLease writer() { return WriterLease(*this); }
   // Blocks until a reader is free.
-  ReaderLease reader();
+  sql::Pool<Database>::Lease reader() { return readers_.acquire(); }
 
  private:
-  void release(std::unique_ptr<Database> db);
-
   std::mutex writerMutex_;
   std::unique_ptr<Database> writer_;
-  std::mutex readersMutex_;
-  std::condition_variable readerFreed_;
-  std::vector<std::unique_ptr<Database>> idleReaders_;
+  sql::Pool<Database> readers_;
 };
 
 // Per-connection settings every connection of the store uses (also used by the raw-insert

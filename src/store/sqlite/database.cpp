@@ -87,18 +87,18 @@ bool Statement::isNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-std::int64_t Statement::columnInt(int column) const {
+std::int64_t Statement::integer(int column) const {
   return sqlite3_column_int64(stmt_, column);
 }
 
-double Statement::columnDouble(int column) const {
+double Statement::real(int column) const {
   return sqlite3_column_double(stmt_, column);
 }
 
-std::string Statement::columnText(int column) const {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-  if (text == nullptr) return {};
-  return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+std::string Statement::text(int column) const {
+  const auto* chars = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+  if (chars == nullptr) return {};
+  return std::string(chars, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
 StatementRef::~StatementRef() {

@@ -45,11 +45,11 @@ class Statement {
   void reset();
 
   bool isNull(int column) const;
-  std::int64_t columnInt(int column) const;
-  double columnDouble(int column) const;
-  bool columnBool(int column) const { return columnInt(column) != 0; }
+  std::int64_t integer(int column) const;
+  double real(int column) const;
+  bool boolean(int column) const { return integer(column) != 0; }
   // NULL reads as the empty string.
-  std::string columnText(int column) const;
+  std::string text(int column) const;
 
  private:
   void check(int rc, std::string_view what) const;

@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <memory>
-
-#include "store/filter_vocabulary.hpp"
+#include <stdexcept>
 
 namespace assetd::store::sqlite {
 namespace {
 
-using core::CompareOp;
+using sql::SqlConditions;
 
 std::string valueList(SqlConditions& out, const std::vector<std::string>& values) {
   std::string list;
@@ -18,62 +17,6 @@ std::string valueList(SqlConditions& out, const std::vector<std::string>& values
   }
   return list;
 }
-
-std::string stringCondition(SqlConditions& out, const std::string& column,
-                            const core::StringCondition& c) {
-  using core::StringOp;
-  switch (c.op) {
-    case StringOp::Eq:
-      return c.values.empty() ? "0" : column + " = " + out.param(c.values[0]);
-    case StringOp::Ne:
-      return c.values.empty() ? "1" : column + " <> " + out.param(c.values[0]);
-    case StringOp::In:
-      return c.values.empty() ? "0" : column + " IN (" + valueList(out, c.values) + ")";
-    case StringOp::Nin:
-      return c.values.empty() ? "1" : column + " NOT IN (" + valueList(out, c.values) + ")";
-    case StringOp::Prefix: {
-      // A range on the column's index; LIKE would treat % and _ in the value as wildcards.
-      if (c.values.empty() || c.values[0].empty()) return "1";
-      std::string sql = column + " >= " + out.param(c.values[0]);
-      if (auto upper = prefixUpperBound(c.values[0]))
-        sql += " AND " + column + " < " + out.param(*upper);
-      return sql;
-    }
-  }
-  return "0";
-}
-
-void addBatchCondition(SqlConditions& out, const std::string& assetIdColumn,
-                       const core::BatchCondition& c, const BatchResolver& resolve) {
-  const std::string linked =
-      "EXISTS (SELECT 1 FROM asset_batches ab WHERE ab.asset_id = " + assetIdColumn;
-  if (c.op == core::BatchOp::NoBatch) {
-    out.add("NOT " + linked + ")");
-    return;
-  }
-  std::vector<std::string> ids;
-  for (const auto& ref : c.refs) {
-    auto id = resolve(ref);
-    if (!id) {
-      if (c.op == core::BatchOp::AllOf) return out.addNothing();  // in a batch that isn't
-      continue;  // any-of: an unknown batch adds no match
-    }
-    if (std::find(ids.begin(), ids.end(), *id) == ids.end()) ids.push_back(*id);
-  }
-  if (c.op == core::BatchOp::AnyOf) {
-    if (ids.empty()) return out.addNothing();
-    out.add(linked + " AND ab.batch_id IN (" + valueList(out, ids) + "))");
-    return;
-  }
-  for (const auto& id : ids) out.add(linked + " AND ab.batch_id = " + out.param(id) + ")");
-}
-
-void addTimeConditions(SqlConditions& out, const std::string& column,
-                       const std::vector<core::TimeCondition>& conditions) {
-  for (const auto& c : conditions) out.add(column + comparisonOperator(c.op) + out.param(c.millis));
-}
-
-// --- metadata ---
 
 // Where one metadata path leads, as SQL: the JSON type and value found there, and how to ask
 // whether a predicate on them holds.
@@ -162,76 +105,80 @@ std::string equalsScalar(SqlConditions& out, const MetadataProbe& at, const core
   return "0";
 }
 
-std::string metadataCondition(SqlConditions& out, const core::MetadataCondition& c) {
-  using core::MetadataOp;
-  // Conditions decided without looking at the row add no parameter (SQLite refuses to bind a
-  // parameter the SQL does not have).
-  const bool ordered = c.op == MetadataOp::Gt || c.op == MetadataOp::Gte ||
-                       c.op == MetadataOp::Lt || c.op == MetadataOp::Lte;
-  if (c.op != MetadataOp::Exists && c.values.empty()) return c.op == MetadataOp::Ne ? "1" : "0";
-  if (ordered && c.values[0].kind != core::Scalar::Kind::Number) return "0";
-
-  const std::string column = "a.metadata";
-  std::unique_ptr<MetadataProbe> at;
-  if (std::all_of(c.path.begin(), c.path.end(), pathSafeKey))
-    at = std::make_unique<PathProbe>(out, column, c.path);
-  else
-    at = std::make_unique<EachProbe>(out, column, c.path);
-
-  switch (c.op) {
-    case MetadataOp::Exists:
-      return c.exists ? at->holds("") : "NOT " + at->holds("");
-    case MetadataOp::Eq:
-      return at->holds(equalsScalar(out, *at, c.values[0]));
-    case MetadataOp::Ne:  // like MongoDB, a missing key is "not equal"
-      return "NOT " + at->holds(equalsScalar(out, *at, c.values[0]));
-    case MetadataOp::In: {
-      std::string any;
-      for (const auto& v : c.values)
-        any += (any.empty() ? "(" : " OR ") + equalsScalar(out, *at, v);
-      return at->holds(any + ")");
-    }
-    case MetadataOp::Gt:
-    case MetadataOp::Gte:
-    case MetadataOp::Lt:
-    case MetadataOp::Lte: {
-      static constexpr CompareOp kOps[] = {CompareOp::Gt, CompareOp::Gte, CompareOp::Lt,
-                                           CompareOp::Lte};
-      auto op = kOps[static_cast<int>(c.op) - static_cast<int>(MetadataOp::Gt)];
-      return at->holds("(" + at->type() + " IN ('integer', 'real') AND " + at->value() +
-                       comparisonOperator(op) + out.param(c.values[0].number) + ")");
-    }
+class SqliteDialect final : public sql::Dialect {
+ public:
+  SqliteDialect() : Dialect('?', "1", "0") {}
+  std::string live(const std::string& alias) const override { return alias + ".deleted = 0"; }
+  std::string inList(SqlConditions& out, const std::string& column,
+                     const std::vector<std::string>& values, bool negated) const override {
+    return column + (negated ? " NOT IN (" : " IN (") + valueList(out, values) + ")";
   }
-  return "0";
-}
+  std::string startsWith(SqlConditions& out, const std::string& column,
+                         const std::string& prefix) const override {
+    // A range on the column's index; LIKE would treat % and _ in the value as wildcards.
+    std::string sql = column + " >= " + out.param(prefix);
+    if (auto upper = prefixUpperBound(prefix)) sql += " AND " + column + " < " + out.param(*upper);
+    return sql;
+  }
+  std::string is(SqlConditions& out, const std::string& column, bool value) const override {
+    return column + " = " + out.param(std::int64_t{value ? 1 : 0});
+  }
+  std::string real(SqlConditions& out, double value) const override { return out.param(value); }
+
+  std::string metadata(SqlConditions& out, const core::MetadataCondition& c) const override {
+    using core::MetadataOp;
+    const std::string column = "a.metadata";
+    std::unique_ptr<MetadataProbe> at;
+    if (std::all_of(c.path.begin(), c.path.end(), pathSafeKey))
+      at = std::make_unique<PathProbe>(out, column, c.path);
+    else
+      at = std::make_unique<EachProbe>(out, column, c.path);
+
+    switch (c.op) {
+      case MetadataOp::Exists:
+        return c.exists ? at->holds("") : "NOT " + at->holds("");
+      case MetadataOp::Eq:
+        return at->holds(equalsScalar(out, *at, c.values[0]));
+      case MetadataOp::Ne:  // like MongoDB, a missing key is "not equal"
+        return "NOT " + at->holds(equalsScalar(out, *at, c.values[0]));
+      case MetadataOp::In: {
+        std::string any;
+        for (const auto& v : c.values)
+          any += (any.empty() ? "(" : " OR ") + equalsScalar(out, *at, v);
+        return at->holds(any + ")");
+      }
+      case MetadataOp::Gt:
+      case MetadataOp::Gte:
+      case MetadataOp::Lt:
+      case MetadataOp::Lte:
+        return at->holds("(" + at->type() + " IN ('integer', 'real') AND " + at->value() +
+                         sql::comparisonOperator(sql::metadataComparison(c.op)) +
+                         out.param(c.values[0].number) + ")");
+    }
+    return "0";
+  }
+};
 
 }  // namespace
 
-std::string SqlConditions::param(SqlValue value) {
-  params_.push_back(std::move(value));
-  return "?" + std::to_string(params_.size());
+const sql::Dialect& dialect() {
+  static const SqliteDialect instance;
+  return instance;
 }
 
-std::string SqlConditions::sql() const {
-  if (conditions_.empty()) return "1";
-  std::string sql;
-  for (const auto& c : conditions_) {
-    if (!sql.empty()) sql += " AND ";
-    sql += "(" + c + ")";
-  }
-  return sql;
-}
-
-void SqlConditions::bindTo(Statement& statement) const {
-  for (std::size_t i = 0; i < params_.size(); ++i) {
+void bindParams(Statement& statement, const sql::SqlConditions& conditions) {
+  const auto& params = conditions.params();
+  for (std::size_t i = 0; i < params.size(); ++i) {
     int index = static_cast<int>(i + 1);
-    const auto& v = params_[i];
+    const auto& v = params[i];
     if (const auto* n = std::get_if<std::int64_t>(&v))
       statement.bindInt(index, *n);
     else if (const auto* d = std::get_if<double>(&v))
       statement.bindDouble(index, *d);
-    else
-      statement.bindText(index, std::get<std::string>(v));
+    else if (const auto* s = std::get_if<std::string>(&v))
+      statement.bindText(index, *s);
+    else  // lists are expanded by this dialect (anyOf), never bound whole
+      throw std::logic_error("a list parameter in SQLite SQL");
   }
 }
 
@@ -241,33 +188,6 @@ std::optional<std::string> prefixUpperBound(const std::string& prefix) {
   if (upper.empty()) return std::nullopt;
   upper.back() = static_cast<char>(static_cast<unsigned char>(upper.back()) + 1);
   return upper;
-}
-
-void addAssetFilter(SqlConditions& out, const core::AssetFilter& filter,
-                    const BatchResolver& resolve) {
-  for (const auto& [field, condition] : filter.strings) {
-    const char* column = assetStringColumn(field);
-    out.add(stringCondition(out, column, condition));
-  }
-  for (const auto& c : filter.batches) addBatchCondition(out, "a.id", c, resolve);
-  if (filter.isPreLabeled)
-    out.add("a.is_pre_labeled = " + out.param(std::int64_t{*filter.isPreLabeled ? 1 : 0}));
-  addTimeConditions(out, "a.created_at", filter.createdAt);
-  for (const auto& c : filter.metadata) out.add(metadataCondition(out, c));
-}
-
-void addTaskFilter(SqlConditions& out, const core::TaskFilter& filter,
-                   const BatchResolver& resolve) {
-  for (const auto& [field, condition] : filter.strings) {
-    const char* column = taskStringColumn(field);
-    out.add(stringCondition(out, column, condition));
-  }
-  for (const auto& c : filter.batches) addBatchCondition(out, "t.asset_id", c, resolve);
-  addTimeConditions(out, "t.created_at", filter.createdAt);
-  for (const auto& c : filter.priority) {
-    const char* op = numberOperator(c.op);
-    out.add("t.priority" + std::string(op) + out.param(c.value));
-  }
 }
 
 }  // namespace assetd::store::sqlite

@@ -1,7 +1,7 @@
 #pragma once
 // The statements that write imported rows, shared by the store and the raw-insert benchmark
 // so that the benchmark measures exactly the rows the server writes.
-namespace assetd::store::sqlite::sql {
+namespace assetd::store::sqlite::import_sql {
 
 // ?1 id, ?2 project, ?3 seq, ?4 externalId, ?5 data, ?6 dataset, ?7 overlay, ?8 metadata,
 // ?9 contextData, ?10 preLabel, ?11 editorType, ?12 storageId, ?13 uploadLocal, ?14 priority,
@@ -44,4 +44,4 @@ inline constexpr const char* kInsertCopyJob =
     "INSERT INTO copy_jobs (asset_id, organization_id, project_id, source_url, status,"
     " next_attempt_at, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?6)";
 
-}  // namespace assetd::store::sqlite::sql
+}  // namespace assetd::store::sqlite::import_sql

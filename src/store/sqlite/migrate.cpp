@@ -28,10 +28,10 @@ int schemaVersion(Database& db) {
   createVersionTable(db);
   auto q = db.prepare("SELECT IFNULL(MAX(version), 0) FROM schema_migrations");
   q->step();
-  return static_cast<int>(q->columnInt(0));
+  return static_cast<int>(q->integer(0));
 }
 
-void applyMigrations(Database& db, const std::vector<Migration>& all) {
+void applyMigrations(Database& db, const std::vector<sql::Migration>& all) {
   int newest = 0;
   for (const auto& m : all) newest = std::max(newest, m.version);
   int current = schemaVersion(db);

@@ -2,25 +2,26 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "store/sql/records.hpp"
 #include "store/sqlite/filter_sql.hpp"
 #include "store/sqlite/paging.hpp"
-#include "store/sqlite/records.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
-namespace assetd::store::sqlite {
+// The store's methods are specializations of sql::SqlStore, written with the engine's names.
+namespace assetd::store::sql {
+using namespace sqlite;
 namespace {
 
 // An unfiltered page: its first row is found by seq arithmetic and the total is the counter,
 // so page 1,000 costs what page 1 costs.
 std::vector<core::Asset> unfilteredPage(Database& db, const std::string& projectId,
-                                        const ProjectState& project, std::int64_t offset,
+                                        const sql::ProjectState& project, std::int64_t offset,
                                         const core::AssetQuery& query) {
-  if (offset >= project.assetCount) return {};
-  auto start =
-      pageStartSeq(db, SeqTable::Assets, projectId, project.nextSeq - 1, offset, query.ascending);
+  auto start = sql::unfilteredPageStart(project, offset, query.ascending,
+                                        deletedRows(db, sql::SeqTable::Assets, projectId));
   if (!start) return {};
   auto q =
-      db.prepare(std::string("SELECT ") + kAssetColumns + " FROM assets a" +
+      db.prepare(std::string("SELECT ") + sql::kAssetColumns + " FROM assets a" +
                  (query.ascending ? " WHERE a.project_id = ?1 AND a.deleted = 0 AND a.seq >= ?2"
                                     " ORDER BY a.seq ASC LIMIT ?3"
                                   : " WHERE a.project_id = ?1 AND a.deleted = 0 AND a.seq <= ?2"
@@ -29,7 +30,7 @@ std::vector<core::Asset> unfilteredPage(Database& db, const std::string& project
   q->bindInt(2, *start);
   q->bindInt(3, query.limit);
   std::vector<core::Asset> assets;
-  while (q->step()) assets.push_back(readAsset(*q));
+  while (q->step()) assets.push_back(sql::readAsset(*q));
   return assets;
 }
 
@@ -47,25 +48,23 @@ std::string filteredFrom(const core::AssetFilter& filter) {
 // A filtered page: one scan counts the matches and picks the page's seqs.
 core::Page<core::Asset> filteredPage(Database& db, const std::string& projectId,
                                      std::int64_t offset, const core::AssetQuery& query) {
-  SqlConditions where;
-  where.add("a.project_id = " + where.param(projectId));
-  where.add("a.deleted = 0");
-  addAssetFilter(where, query.filter,
-                 [&](const std::string& ref) { return findBatch(db, projectId, ref); });
+  auto where = sql::projectAssets(dialect(), projectId, query.filter, [&](const std::string& ref) {
+    return findBatch(db, projectId, ref);
+  });
   if (where.matchesNothing()) return {};
   auto seqs = db.prepare("SELECT a.seq" + filteredFrom(query.filter) + where.sql() +
                          (query.ascending ? " ORDER BY a.seq ASC" : " ORDER BY a.seq DESC"));
-  where.bindTo(*seqs);
+  bindParams(*seqs, where);
   auto page = scanFilteredSeqs(*seqs, offset, query.limit);
 
   core::Page<core::Asset> result;
   result.total = page.total;
-  auto row = db.prepare(std::string("SELECT ") + kAssetColumns +
+  auto row = db.prepare(std::string("SELECT ") + sql::kAssetColumns +
                         " FROM assets a WHERE a.project_id = ?1 AND a.seq = ?2 AND a.deleted = 0");
   for (std::int64_t seq : page.seqs) {
     row->bindText(1, projectId);
     row->bindInt(2, seq);
-    if (row->step()) result.items.push_back(readAsset(*row));
+    if (row->step()) result.items.push_back(sql::readAsset(*row));
     row->reset();
   }
   return result;
@@ -73,12 +72,13 @@ core::Page<core::Asset> filteredPage(Database& db, const std::string& projectId,
 
 }  // namespace
 
+template <>
 core::Page<core::Asset> SqliteStore::listAssets(const std::string& org,
                                                 const std::string& projectId,
                                                 const core::AssetQuery& query) {
-  const std::int64_t offset = pageOffset(query.page, query.limit);
-  auto reader = pool_.reader();
-  Database& db = reader.db();
+  const std::int64_t offset = sql::pageOffset(query.page, query.limit);
+  auto reader = engine_.pool.reader();
+  Database& db = reader.get();
   Transaction tx(db, Transaction::Kind::Read);
   auto project = findLiveProject(db, org, projectId);
   if (!project) throw core::ApiError::notFound("project " + projectId);
@@ -95,28 +95,25 @@ core::Page<core::Asset> SqliteStore::listAssets(const std::string& org,
   return result;
 }
 
+template <>
 std::optional<core::Asset> SqliteStore::getAsset(const std::string& org,
                                                  const std::string& assetId) {
-  auto reader = pool_.reader();
-  Transaction tx(reader.db(), Transaction::Kind::Read);
-  return loadAsset(reader.db(), org, assetId);
+  auto reader = engine_.pool.reader();
+  Transaction tx(reader.get(), Transaction::Kind::Read);
+  return loadAsset(reader.get(), org, assetId);
 }
 
+template <>
 std::optional<core::Asset> SqliteStore::updateAsset(const std::string& org,
                                                     const std::string& assetId,
                                                     const core::AssetPatch& patch) {
-  auto writer = pool_.writer();
+  auto writer = engine_.pool.writer();
   Database& db = writer.db();
   Transaction tx(db, Transaction::Kind::Write);
   auto asset = loadAsset(db, org, assetId);
   if (!asset) return std::nullopt;
-  if (patch.metadataJson)
-    asset->metadataJson = patch.metadataJson->empty() ? "{}" : *patch.metadataJson;
-  if (patch.contextDataJson) asset->contextDataJson = *patch.contextDataJson;
-  if (patch.data) asset->data = *patch.data;
-  if (patch.overlayJson) asset->overlayJson = *patch.overlayJson;
-  if (patch.externalId) asset->externalId = *patch.externalId;
-  asset->updatedAt = writeClock();
+  sql::applyPatch(*asset, patch);
+  asset->updatedAt = engine_.writeClock();
   auto q = db.prepare(
       "UPDATE assets SET metadata = ?2, context_data = ?3, data = ?4, overlay = ?5,"
       " external_id = ?6, updated_at = ?7 WHERE id = ?1");
@@ -132,13 +129,14 @@ std::optional<core::Asset> SqliteStore::updateAsset(const std::string& org,
   return asset;
 }
 
+template <>
 core::DeleteResult SqliteStore::deleteAssets(const std::string& org, const std::string& projectId,
                                              const std::vector<std::string>& assetIds) {
-  auto writer = pool_.writer();
+  auto writer = engine_.pool.writer();
   Database& db = writer.db();
   Transaction tx(db, Transaction::Kind::Write);
   if (!findLiveProject(db, org, projectId)) throw core::ApiError::notFound("project " + projectId);
-  const std::int64_t now = writeClock();
+  const std::int64_t now = engine_.writeClock();
   core::DeleteResult result;
   auto deleteAsset = db.prepare(
       "UPDATE assets SET deleted = 1, updated_at = ?3"
@@ -153,7 +151,7 @@ core::DeleteResult SqliteStore::deleteAssets(const std::string& org, const std::
       deleteAsset->reset();
       continue;
     }
-    std::string taskId = deleteAsset->columnText(0);
+    std::string taskId = deleteAsset->text(0);
     deleteAsset->run();
     deleteAsset->reset();
     deleteTask->bindText(1, taskId);
@@ -170,4 +168,4 @@ core::DeleteResult SqliteStore::deleteAssets(const std::string& org, const std::
   return result;
 }
 
-}  // namespace assetd::store::sqlite
+}  // namespace assetd::store::sql

@@ -2,43 +2,34 @@
 #include <algorithm>
 
 #include "core/error.hpp"
-#include "store/sqlite/records.hpp"
+#include "store/sql/records.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
-namespace assetd::store::sqlite {
+// The store's methods are specializations of sql::SqlStore, written with the engine's names.
+namespace assetd::store::sql {
+using namespace sqlite;
 namespace {
 
-// The project of each asset, checking that all are live, of `org`, and of one project
-// (request.projectId when given). 400 names the first offending assetIds[i].
+// The one project of the request's assets (see sql::commonProject).
 std::string commonProject(Database& db, const std::string& org,
                           const core::AssignRequest& request) {
-  if (request.assetIds.empty()) throw core::ApiError::badRequest("assetIds", "must not be empty");
   auto q = db.prepare(
       "SELECT a.project_id FROM assets a JOIN projects p ON p.id = a.project_id"
       " WHERE a.id = ?1 AND p.organization_id = ?2 AND a.deleted = 0 AND p.deleted = 0");
-  std::string projectId;
-  for (std::size_t i = 0; i < request.assetIds.size(); ++i) {
-    const std::string path = "assetIds[" + std::to_string(i) + "]";
+  return sql::commonProject(request, [&](std::size_t i) -> std::optional<std::string> {
+    q->reset();
     q->bindText(1, request.assetIds[i]);
     q->bindText(2, org);
-    if (!q->step()) throw core::ApiError::badRequest(path, "not found");
-    std::string project = q->columnText(0);
-    q->reset();
-    if (request.projectId && project != *request.projectId)
-      throw core::ApiError::badRequest(path, "not in project " + *request.projectId);
-    if (i == 0)
-      projectId = std::move(project);
-    else if (project != projectId)
-      throw core::ApiError::badRequest(path, "not in the same project as assetIds[0]");
-  }
-  return projectId;
+    if (!q->step()) return std::nullopt;
+    return q->text(0);
+  });
 }
 
 std::vector<std::string> currentBatchIds(Database& db, const std::string& assetId) {
   auto q = db.prepare("SELECT batch_id FROM asset_batches WHERE asset_id = ?1");
   q->bindText(1, assetId);
   std::vector<std::string> ids;
-  while (q->step()) ids.push_back(q->columnText(0));
+  while (q->step()) ids.push_back(q->text(0));
   return ids;
 }
 
@@ -74,13 +65,14 @@ bool assign(Database& db, const std::string& assetId, const std::vector<std::str
 
 }  // namespace
 
+template <>
 core::AssignResult SqliteStore::assignBatches(const std::string& org,
                                               const core::AssignRequest& request) {
-  auto writer = pool_.writer();
+  auto writer = engine_.pool.writer();
   Database& db = writer.db();
   Transaction tx(db, Transaction::Kind::Write);
   const std::string projectId = commonProject(db, org, request);
-  const std::int64_t now = writeClock();
+  const std::int64_t now = engine_.writeClock();
 
   core::AssignResult result;
   for (std::size_t j = 0; j < request.batchRefs.size(); ++j) {
@@ -102,4 +94,4 @@ core::AssignResult SqliteStore::assignBatches(const std::string& org,
   return result;
 }
 
-}  // namespace assetd::store::sqlite
+}  // namespace assetd::store::sql

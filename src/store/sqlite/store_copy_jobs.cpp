@@ -7,7 +7,9 @@
 #include "core/time.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
-namespace assetd::store::sqlite {
+// The store's methods are specializations of sql::SqlStore, written with the engine's names.
+namespace assetd::store::sql {
+using namespace sqlite;
 namespace {
 
 struct DueJob {
@@ -26,12 +28,12 @@ std::vector<DueJob> dueJobs(Database& db, std::int64_t now, std::size_t max) {
   std::vector<DueJob> due;
   while (q->step()) {
     DueJob d;
-    d.job.assetId = q->columnText(0);
-    d.job.organization = q->columnText(1);
-    d.job.project = q->columnText(2);
-    d.job.sourceUrl = q->columnText(3);
-    d.job.attempts = q->columnInt(4);
-    d.assetDeleted = q->columnBool(5);
+    d.job.assetId = q->text(0);
+    d.job.organization = q->text(1);
+    d.job.project = q->text(2);
+    d.job.sourceUrl = q->text(3);
+    d.job.attempts = q->integer(4);
+    d.assetDeleted = q->boolean(5);
     due.push_back(std::move(d));
   }
   return due;
@@ -39,9 +41,10 @@ std::vector<DueJob> dueJobs(Database& db, std::int64_t now, std::size_t max) {
 
 }  // namespace
 
+template <>
 std::vector<core::CopyJob> SqliteStore::claimCopyJobs(std::size_t max, std::int64_t leaseMillis) {
   if (max == 0) return {};
-  auto writer = pool_.writer();
+  auto writer = engine_.pool.writer();
   Database& db = writer.db();
   Transaction tx(db, Transaction::Kind::Write);
   const std::int64_t now = core::nowMillis();
@@ -75,11 +78,12 @@ std::vector<core::CopyJob> SqliteStore::claimCopyJobs(std::size_t max, std::int6
   return claimed;
 }
 
+template <>
 bool SqliteStore::completeCopyJob(const core::CopyJob& job, const std::string& storedUrl) {
-  auto writer = pool_.writer();
+  auto writer = engine_.pool.writer();
   Database& db = writer.db();
   Transaction tx(db, Transaction::Kind::Write);
-  const std::int64_t now = writeClock();
+  const std::int64_t now = engine_.writeClock();
   auto done = db.prepare(
       "UPDATE copy_jobs SET status = 'done', error = NULL, lease_token = NULL, updated_at = ?3"
       " WHERE asset_id = ?1 AND lease_token = ?2 AND status = 'pending'");
@@ -100,9 +104,10 @@ bool SqliteStore::completeCopyJob(const core::CopyJob& job, const std::string& s
   return true;
 }
 
+template <>
 bool SqliteStore::failCopyJob(const core::CopyJob& job, const std::string& reason,
                               std::optional<std::int64_t> retryAtMillis) {
-  auto writer = pool_.writer();
+  auto writer = engine_.pool.writer();
   Database& db = writer.db();
   Transaction tx(db, Transaction::Kind::Write);
   auto q = db.prepare(
@@ -123,8 +128,9 @@ bool SqliteStore::failCopyJob(const core::CopyJob& job, const std::string& reaso
   return held;
 }
 
+template <>
 bool SqliteStore::releaseCopyJob(const core::CopyJob& job) {
-  auto writer = pool_.writer();
+  auto writer = engine_.pool.writer();
   Database& db = writer.db();
   Transaction tx(db, Transaction::Kind::Write);
   auto q = db.prepare(
@@ -140,11 +146,12 @@ bool SqliteStore::releaseCopyJob(const core::CopyJob& job) {
   return held;
 }
 
+template <>
 std::vector<bool> SqliteStore::renewCopyJobLeases(const std::vector<core::CopyJob>& jobs,
                                                   std::int64_t leaseMillis) {
   std::vector<bool> held(jobs.size(), false);
   if (jobs.empty()) return held;
-  auto writer = pool_.writer();
+  auto writer = engine_.pool.writer();
   Database& db = writer.db();
   Transaction tx(db, Transaction::Kind::Write);
   // The lease is the pending job's next_attempt_at: pushing it on keeps other claims away.
@@ -164,12 +171,13 @@ std::vector<bool> SqliteStore::renewCopyJobLeases(const std::vector<core::CopyJo
   return held;
 }
 
+template <>
 std::optional<std::int64_t> SqliteStore::nextCopyJobDue() {
-  auto reader = pool_.reader();
+  auto reader = engine_.pool.reader();
   auto q =
-      reader.db().prepare("SELECT MIN(next_attempt_at) FROM copy_jobs WHERE status = 'pending'");
+      reader.get().prepare("SELECT MIN(next_attempt_at) FROM copy_jobs WHERE status = 'pending'");
   if (!q->step() || q->isNull(0)) return std::nullopt;
-  return q->columnInt(0);
+  return q->integer(0);
 }
 
-}  // namespace assetd::store::sqlite
+}  // namespace assetd::store::sql

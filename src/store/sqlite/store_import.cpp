@@ -1,22 +1,18 @@
 // importAssets: the hot write path. One transaction for the whole request, every statement
 // prepared once and reused for each row, no per-row reads.
-#include <algorithm>
 #include <optional>
-#include <unordered_map>
 
 #include "core/error.hpp"
 #include "core/ids.hpp"
+#include "store/sql/batch_refs.hpp"
+#include "store/sql/records.hpp"
 #include "store/sqlite/import_sql.hpp"
-#include "store/sqlite/records.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
-namespace assetd::store::sqlite {
+// The store's methods are specializations of sql::SqlStore, written with the engine's names.
+namespace assetd::store::sql {
+using namespace sqlite;
 namespace {
-
-void addUnique(std::vector<const std::string*>& ids, const std::string& id) {
-  if (std::none_of(ids.begin(), ids.end(), [&](const std::string* x) { return *x == id; }))
-    ids.push_back(&id);
-}
 
 // uploadLocal: the copy job, in the import's transaction so that no asset is left without
 // one. Nothing to copy (no data, or data already in the server's store) is done at once.
@@ -34,43 +30,30 @@ void addCopyJob(Statement& insert, const core::NewAsset& a, const std::string& a
 
 }  // namespace
 
+template <>
 core::ImportResult SqliteStore::importAssets(const std::string& org, const std::string& projectId,
                                              const core::ImportRequest& request) {
-  auto writer = pool_.writer();
+  auto writer = engine_.pool.writer();
   Database& db = writer.db();
   Transaction tx(db, Transaction::Kind::Write);
   auto project = findLiveProject(db, org, projectId);
   if (!project) throw core::ApiError::notFound("project " + projectId);
-  const std::int64_t now = writeClock();
+  const std::int64_t now = engine_.writeClock();
 
-  // Each distinct ref is looked up (or its batch created) once per request; the error path
-  // is only spelled out on a miss.
-  std::unordered_map<std::string, std::string> batchIdOfRef;
-  auto resolve = [&](const std::string& ref, auto path) -> const std::string& {
-    if (auto it = batchIdOfRef.find(ref); it != batchIdOfRef.end()) return it->second;
-    return batchIdOfRef.emplace(ref, findOrCreateBatch(db, projectId, ref, now, path()))
-        .first->second;
-  };
-  std::vector<const std::string*> commonBatchIds;
-  for (std::size_t j = 0; j < request.commonBatchRefs.size(); ++j)
-    addUnique(commonBatchIds, resolve(request.commonBatchRefs[j],
-                                      [j] { return "batches[" + std::to_string(j) + "]"; }));
+  sql::ImportBatches batches(request, [&](const std::string& ref, const std::string& path) {
+    return findOrCreateBatch(db, projectId, ref, now, path);
+  });
 
-  auto insertAsset = db.prepare(sql::kInsertAsset);
-  auto insertTask = db.prepare(sql::kInsertTask);
-  auto insertLink = db.prepare(sql::kInsertAssetBatch);
+  auto insertAsset = db.prepare(import_sql::kInsertAsset);
+  auto insertTask = db.prepare(import_sql::kInsertTask);
+  auto insertLink = db.prepare(import_sql::kInsertAssetBatch);
   std::optional<StatementRef> insertCopyJob;  // prepared on the first uploadLocal asset
   core::ImportResult result;
   result.assetIds.reserve(request.assets.size());
-  std::vector<const std::string*> batchIds;
   std::int64_t seq = project->nextSeq;
   for (std::size_t i = 0; i < request.assets.size(); ++i, ++seq) {
     const core::NewAsset& a = request.assets[i];
-    batchIds = commonBatchIds;
-    for (std::size_t j = 0; j < a.batchRefs.size(); ++j)
-      addUnique(batchIds, resolve(a.batchRefs[j], [i, j] {
-                  return "assets[" + std::to_string(i) + "].batches[" + std::to_string(j) + "]";
-                }));
+    const auto& batchIds = batches.of(i);
     // Generated under the write lock, so ids, seqs and times rise together (a preassigned id
     // was generated just before the transaction, by the same process).
     const std::string& assetId =
@@ -110,7 +93,7 @@ core::ImportResult SqliteStore::importAssets(const std::string& org, const std::
     insertTask->reset();
 
     if (a.uploadLocal) {
-      if (!insertCopyJob) insertCopyJob.emplace(db.prepare(sql::kInsertCopyJob));
+      if (!insertCopyJob) insertCopyJob.emplace(db.prepare(import_sql::kInsertCopyJob));
       addCopyJob(**insertCopyJob, a, assetId, org, projectId, now);
     }
 
@@ -122,7 +105,7 @@ core::ImportResult SqliteStore::importAssets(const std::string& org, const std::
     }
   }
 
-  auto counters = db.prepare(sql::kAddAssetsToProject);
+  auto counters = db.prepare(import_sql::kAddAssetsToProject);
   counters->bindText(1, projectId);
   counters->bindInt(2, static_cast<std::int64_t>(request.assets.size()));
   counters->run();
@@ -131,4 +114,4 @@ core::ImportResult SqliteStore::importAssets(const std::string& org, const std::
   return result;
 }
 
-}  // namespace assetd::store::sqlite
+}  // namespace assetd::store::sql

@@ -3,29 +3,24 @@
 
 #include "core/error.hpp"
 #include "core/ids.hpp"
+#include "store/sql/records.hpp"
 #include "store/sqlite/paging.hpp"
-#include "store/sqlite/records.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
-namespace assetd::store::sqlite {
+// The store's methods are specializations of sql::SqlStore, written with the engine's names.
+namespace assetd::store::sql {
+using namespace sqlite;
 
+template <>
 core::Project SqliteStore::createProject(const std::string& org, const core::NewProject& p) {
-  auto writer = pool_.writer();
+  auto writer = engine_.pool.writer();
   Database& db = writer.db();
   Transaction tx(db, Transaction::Kind::Write);
   auto orgExists = db.prepare("SELECT 1 FROM organizations WHERE id = ?1");
   orgExists->bindText(1, org);
   if (!orgExists->step()) throw core::ApiError::notFound("organization " + org);
 
-  core::Project project;
-  project.id = core::newObjectId();
-  project.organization = org;
-  project.name = p.name;
-  project.description = p.description;
-  project.type = p.type;
-  project.categorySchemaJson = p.categorySchemaJson.empty() ? "{}" : p.categorySchemaJson;
-  project.pctConfigJson = p.pctConfigJson;
-  project.createdAt = project.updatedAt = writeClock();
+  core::Project project = sql::newProject(org, p, engine_.writeClock());
   auto q = db.prepare(
       "INSERT INTO projects (id, organization_id, name, description, type, category_schema,"
       " pct_config, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)");
@@ -42,27 +37,25 @@ core::Project SqliteStore::createProject(const std::string& org, const core::New
   return project;
 }
 
+template <>
 std::optional<core::Project> SqliteStore::getProject(const std::string& org,
                                                      const std::string& projectId) {
-  auto reader = pool_.reader();
-  Transaction tx(reader.db(), Transaction::Kind::Read);
-  return loadProject(reader.db(), org, projectId);
+  auto reader = engine_.pool.reader();
+  Transaction tx(reader.get(), Transaction::Kind::Read);
+  return loadProject(reader.get(), org, projectId);
 }
 
+template <>
 std::optional<core::Project> SqliteStore::updateProject(const std::string& org,
                                                         const std::string& projectId,
                                                         const core::ProjectPatch& patch) {
-  auto writer = pool_.writer();
+  auto writer = engine_.pool.writer();
   Database& db = writer.db();
   Transaction tx(db, Transaction::Kind::Write);
   auto project = loadProject(db, org, projectId);
   if (!project) return std::nullopt;
-  if (patch.name) project->name = *patch.name;
-  if (patch.description) project->description = *patch.description;
-  if (patch.categorySchemaJson)
-    project->categorySchemaJson =
-        patch.categorySchemaJson->empty() ? "{}" : *patch.categorySchemaJson;
-  project->updatedAt = writeClock();
+  sql::applyPatch(*project, patch);
+  project->updatedAt = engine_.writeClock();
   auto q = db.prepare(
       "UPDATE projects SET name = ?2, description = ?3, category_schema = ?4, updated_at = ?5"
       " WHERE id = ?1");
@@ -76,11 +69,12 @@ std::optional<core::Project> SqliteStore::updateProject(const std::string& org,
   return project;
 }
 
+template <>
 bool SqliteStore::deleteProject(const std::string& org, const std::string& projectId) {
-  auto writer = pool_.writer();
+  auto writer = engine_.pool.writer();
   Database& db = writer.db();
   Transaction tx(db, Transaction::Kind::Write);
-  std::int64_t now = writeClock();
+  std::int64_t now = engine_.writeClock();
   auto project = db.prepare(
       "UPDATE projects SET deleted = 1, asset_count = 0, updated_at = ?3"
       " WHERE id = ?1 AND organization_id = ?2 AND deleted = 0");
@@ -99,42 +93,44 @@ bool SqliteStore::deleteProject(const std::string& org, const std::string& proje
   }
   tx.commit();
   // Cached lookups may say the project exists.
-  if (authCache_) authCache_->invalidate();
+  if (engine_.authCache) engine_.authCache->invalidate();
   return true;
 }
 
+template <>
 core::Page<core::Project> SqliteStore::listProjects(const std::string& org, std::int64_t page,
                                                     std::int64_t limit) {
-  auto reader = pool_.reader();
-  Database& db = reader.db();
+  auto reader = engine_.pool.reader();
+  Database& db = reader.get();
   Transaction tx(db, Transaction::Kind::Read);
-  const std::int64_t offset = pageOffset(page, limit);
+  const std::int64_t offset = sql::pageOffset(page, limit);
   core::Page<core::Project> result;
   auto count =
       db.prepare("SELECT COUNT(*) FROM projects WHERE organization_id = ?1 AND deleted = 0");
   count->bindText(1, org);
   count->step();
-  result.total = count->columnInt(0);
+  result.total = count->integer(0);
   if (offset >= result.total) return result;
-  auto q = db.prepare(std::string("SELECT ") + kProjectColumns +
+  auto q = db.prepare(std::string("SELECT ") + sql::kProjectColumns +
                       " FROM projects WHERE organization_id = ?1 AND deleted = 0"
                       " ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3");
   q->bindText(1, org);
   q->bindInt(2, limit);
   q->bindInt(3, offset);
-  while (q->step()) result.items.push_back(readProject(*q));
+  while (q->step()) result.items.push_back(sql::readProject(*q));
   for (auto& p : result.items) p.batches = loadBatches(db, p.id);
   return result;
 }
 
+template <>
 std::optional<core::Project> SqliteStore::replaceBatches(const std::string& org,
                                                          const std::string& projectId,
                                                          const std::vector<core::BatchSpec>& b) {
-  auto writer = pool_.writer();
+  auto writer = engine_.pool.writer();
   Database& db = writer.db();
   Transaction tx(db, Transaction::Kind::Write);
   if (!findLiveProject(db, org, projectId)) return std::nullopt;
-  std::int64_t now = writeClock();
+  std::int64_t now = engine_.writeClock();
 
   std::unordered_set<std::string> existing;
   for (const auto& batch : loadBatches(db, projectId)) existing.insert(batch.id);
@@ -172,4 +168,4 @@ std::optional<core::Project> SqliteStore::replaceBatches(const std::string& org,
   return project;
 }
 
-}  // namespace assetd::store::sqlite
+}  // namespace assetd::store::sql

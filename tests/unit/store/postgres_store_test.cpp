@@ -287,14 +287,14 @@ TEST_F(PostgresTest, FiltersTakeTheShapeTheIndexesServe) {
 
   using core::Scalar;
   auto plan = [&](const core::AssetFilter& filter) {
-    postgres::SqlConditions where;
-    where.add("a.project_id = " + where.text(project));
+    sql::SqlConditions where(postgres::dialect());
+    where.add("a.project_id = " + where.param(project));
     where.add("NOT a.deleted");
-    postgres::addAssetFilter(where, filter, [](const std::string&) { return std::nullopt; });
+    sql::addAssetFilter(where, filter, [](const std::string&) { return std::nullopt; });
     Connection conn(db->url());
     conn.exec("SET enable_seqscan = off");
-    auto rows =
-        conn.exec("EXPLAIN SELECT a.seq FROM assets a WHERE " + where.sql(), where.params());
+    auto rows = conn.exec("EXPLAIN SELECT a.seq FROM assets a WHERE " + where.sql(),
+                          postgres::paramsOf(where));
     std::string text;
     for (int r = 0; r < rows.rows(); ++r) text += rows.text(r, 0) + "\n";
     return text;

@@ -14,7 +14,7 @@ class DatabaseTest : public ::testing::Test {
   std::int64_t count() {
     auto q = db.prepare("SELECT COUNT(*) FROM t");
     q->step();
-    return q->columnInt(0);
+    return q->integer(0);
   }
   TempDir dir;
   Database db{dir.file("d.db"), Database::Mode::ReadWrite};
@@ -30,8 +30,8 @@ TEST_F(DatabaseTest, NestedUseOfTheSameSqlGetsItsOwnStatement) {
     auto inner = db.prepare(sql);
     inner->bindInt(1, 1);
     ASSERT_TRUE(inner->step());
-    EXPECT_EQ(inner->columnInt(0), 1);
-    seen.push_back(outer->columnInt(0));
+    EXPECT_EQ(inner->integer(0), 1);
+    seen.push_back(outer->integer(0));
   }
   EXPECT_EQ(seen, std::vector<std::int64_t>({2, 3}));
 }
@@ -51,7 +51,7 @@ TEST_F(DatabaseTest, ManyDistinctStatementsStayUsable) {
   for (int i = 0; i < 600; ++i) {
     auto q = db.prepare("SELECT " + std::to_string(i));
     ASSERT_TRUE(q->step());
-    EXPECT_EQ(q->columnInt(0), i);
+    EXPECT_EQ(q->integer(0), i);
   }
 }
 
@@ -66,7 +66,7 @@ TEST_F(DatabaseTest, EmptyTextIsNotNull) {
   insert->run();
   auto q = db.prepare("SELECT x FROM t WHERE s IS NULL");
   ASSERT_TRUE(q->step());
-  EXPECT_EQ(q->columnInt(0), 2);
+  EXPECT_EQ(q->integer(0), 2);
   EXPECT_FALSE(q->step());
 }
 

@@ -34,7 +34,7 @@ TEST(SqliteMigrations, ApplyOnceAndRecordEveryVersion) {
 TEST(SqliteMigrations, PendingStepsApplyInOrderAndOnlyOnce) {
   TempDir dir;
   sqlite::Database db(dir.file("m.db"), sqlite::Database::Mode::ReadWrite);
-  std::vector<Migration> steps = {{1, "0001_a", "CREATE TABLE t (x INTEGER);"}};
+  std::vector<sql::Migration> steps = {{1, "0001_a", "CREATE TABLE t (x INTEGER);"}};
   sqlite::applyMigrations(db, steps);
   steps.push_back({2, "0002_b", "INSERT INTO t VALUES (42);"});
   sqlite::applyMigrations(db, steps);
@@ -42,19 +42,19 @@ TEST(SqliteMigrations, PendingStepsApplyInOrderAndOnlyOnce) {
   EXPECT_EQ(sqlite::schemaVersion(db), 2);
   auto q = db.prepare("SELECT COUNT(*), SUM(x) FROM t");
   ASSERT_TRUE(q->step());
-  EXPECT_EQ(q->columnInt(0), 1);
-  EXPECT_EQ(q->columnInt(1), 42);
+  EXPECT_EQ(q->integer(0), 1);
+  EXPECT_EQ(q->integer(1), 42);
 }
 
 TEST(SqliteMigrations, FailedStepLeavesNoTrace) {
   TempDir dir;
   sqlite::Database db(dir.file("m.db"), sqlite::Database::Mode::ReadWrite);
-  std::vector<Migration> steps = {{1, "0001_a", "CREATE TABLE t (x); CREATE TABLE t (y);"}};
+  std::vector<sql::Migration> steps = {{1, "0001_a", "CREATE TABLE t (x); CREATE TABLE t (y);"}};
   EXPECT_EQ(errorStatus([&] { sqlite::applyMigrations(db, steps); }), 500);
   EXPECT_EQ(sqlite::schemaVersion(db), 0);
   auto q = db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 't'");
   ASSERT_TRUE(q->step());
-  EXPECT_EQ(q->columnInt(0), 0);
+  EXPECT_EQ(q->integer(0), 0);
 }
 
 TEST(SqliteMigrations, RefusesADatabaseNewerThanTheBinary) {

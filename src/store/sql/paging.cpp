@@ -1,6 +1,18 @@
-#include "store/page_start.hpp"
+#include "store/sql/paging.hpp"
 
-namespace assetd::store {
+#include <limits>
+
+#include "core/error.hpp"
+
+namespace assetd::store::sql {
+
+std::int64_t pageOffset(std::int64_t page, std::int64_t limit) {
+  if (page < 1) throw core::ApiError::badRequest("page", "must be at least 1");
+  if (limit < 1) throw core::ApiError::badRequest("limit", "must be at least 1");
+  if (page - 1 > std::numeric_limits<std::int64_t>::max() / limit)
+    return std::numeric_limits<std::int64_t>::max();
+  return (page - 1) * limit;
+}
 
 std::optional<std::int64_t> pageStartSeq(std::int64_t maxSeq, std::int64_t offset, bool ascending,
                                          const DeletedCounter& countDeleted) {
@@ -34,4 +46,11 @@ std::optional<std::int64_t> pageStartSeq(std::int64_t maxSeq, std::int64_t offse
   return std::nullopt;
 }
 
-}  // namespace assetd::store
+std::optional<std::int64_t> unfilteredPageStart(const ProjectState& project, std::int64_t offset,
+                                                bool ascending,
+                                                const DeletedCounter& countDeleted) {
+  if (offset >= project.assetCount) return std::nullopt;
+  return pageStartSeq(project.nextSeq - 1, offset, ascending, countDeleted);
+}
+
+}  // namespace assetd::store::sql

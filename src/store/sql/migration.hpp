@@ -1,7 +1,7 @@
 #pragma once
 #include <vector>
 
-namespace assetd::store {
+namespace assetd::store::sql {
 
 // One versioned schema step, compiled into the binary from src/store/<engine>/migrations/.
 struct Migration {
@@ -10,4 +10,4 @@ struct Migration {
   const char* sql;
 };
 
-}  // namespace assetd::store
+}  // namespace assetd::store::sql

@@ -1,0 +1,43 @@
+#pragma once
+// Paging shared by the SQL stores. The rows of a project carry dense sequence numbers 1..maxSeq
+// and soft-deleted rows keep theirs, so the first live row of a page is found from the offset
+// and the count of deleted rows in the span skipped, without reading live rows. Pure
+// arithmetic: each engine supplies the count of deleted rows and runs the page's query.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "store/sql/records.hpp"
+
+namespace assetd::store::sql {
+
+// The number of rows before a page; saturates for pages past any possible row. Throws
+// ApiError 400 when page or limit is below 1.
+std::int64_t pageOffset(std::int64_t page, std::int64_t limit);
+
+// A table with columns project_id, seq and deleted, and partial indexes on (project_id, seq)
+// for live and for deleted rows.
+enum class SeqTable { Assets, Tasks };
+
+// Deleted rows with seq in [from, to).
+using DeletedCounter = std::function<std::int64_t(std::int64_t from, std::int64_t to)>;
+
+// The seq where the page after `offset` live rows starts (newest first, or oldest first when
+// `ascending`): the page is the next live rows from it, inclusive. nullopt when the offset is
+// past the last live row.
+std::optional<std::int64_t> pageStartSeq(std::int64_t maxSeq, std::int64_t offset, bool ascending,
+                                         const DeletedCounter& countDeleted);
+
+// The seq where the page of a project's unfiltered list starts (pageStartSeq on the project's
+// counters): nullopt when the offset is past the last live row.
+std::optional<std::int64_t> unfilteredPageStart(const ProjectState& project, std::int64_t offset,
+                                                bool ascending, const DeletedCounter& countDeleted);
+
+// The matches of a filtered list: their count and the seqs of the page's rows, in list order.
+struct FilteredPage {
+  std::int64_t total = 0;
+  std::vector<std::int64_t> seqs;
+};
+
+}  // namespace assetd::store::sql
