@@ -10,19 +10,22 @@ namespace assetd::store::sql {
 using namespace postgres;
 namespace {
 
-// The one project of the request's assets (see sql::commonProject), read in one query.
+// The one project of the request's assets (see sql::commonProject), read in one query made
+// when the first asset is looked up (none for an empty request).
 std::string commonProject(Connection& conn, const std::string& org,
                           const core::AssignRequest& request) {
-  ArrayParam ids;
-  for (const auto& id : request.assetIds) ids.text(id);
-  auto rows = conn.exec(
-      "SELECT a.id, a.project_id FROM assets a JOIN projects p ON p.id = a.project_id"
-      " WHERE a.id = ANY ($1::text[]) AND p.organization_id = $2 AND NOT a.deleted"
-      " AND NOT p.deleted",
-      Params().array(ids).text(org));
   std::unordered_map<std::string, std::string> projectOf;
-  for (int r = 0; r < rows.rows(); ++r) projectOf.emplace(rows.text(r, 0), rows.text(r, 1));
   return sql::commonProject(request, [&](std::size_t i) -> std::optional<std::string> {
+    if (i == 0) {
+      ArrayParam ids;
+      for (const auto& id : request.assetIds) ids.text(id);
+      auto rows = conn.exec(
+          "SELECT a.id, a.project_id FROM assets a JOIN projects p ON p.id = a.project_id"
+          " WHERE a.id = ANY ($1::text[]) AND p.organization_id = $2 AND NOT a.deleted"
+          " AND NOT p.deleted",
+          Params().array(ids).text(org));
+      for (int r = 0; r < rows.rows(); ++r) projectOf.emplace(rows.text(r, 0), rows.text(r, 1));
+    }
     auto found = projectOf.find(request.assetIds[i]);
     if (found == projectOf.end()) return std::nullopt;
     return found->second;

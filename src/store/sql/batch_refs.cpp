@@ -12,6 +12,12 @@ void addUnique(std::vector<const std::string*>& ids, const std::string& id) {
 
 }  // namespace
 
+template <class Path>
+const std::string& ImportBatches::resolve(const std::string& ref, const Path& path) {
+  if (auto it = idOfRef_.find(ref); it != idOfRef_.end()) return it->second;
+  return idOfRef_.emplace(ref, findOrCreate_(ref, path())).first->second;
+}
+
 ImportBatches::ImportBatches(const core::ImportRequest& request, FindOrCreate findOrCreate)
     : request_(request), findOrCreate_(std::move(findOrCreate)) {
   for (std::size_t j = 0; j < request.commonBatchRefs.size(); ++j)
@@ -27,12 +33,6 @@ const std::vector<const std::string*>& ImportBatches::of(std::size_t i) {
                 return "assets[" + std::to_string(i) + "].batches[" + std::to_string(j) + "]";
               }));
   return current_;
-}
-
-const std::string& ImportBatches::resolve(const std::string& ref,
-                                          const std::function<std::string()>& path) {
-  if (auto it = idOfRef_.find(ref); it != idOfRef_.end()) return it->second;
-  return idOfRef_.emplace(ref, findOrCreate_(ref, path())).first->second;
 }
 
 }  // namespace assetd::store::sql

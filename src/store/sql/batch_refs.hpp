@@ -26,7 +26,9 @@ class ImportBatches {
   const std::vector<const std::string*>& of(std::size_t i);
 
  private:
-  const std::string& resolve(const std::string& ref, const std::function<std::string()>& path);
+  // `path()` spells the ref's error path; it is only called on a miss.
+  template <class Path>
+  const std::string& resolve(const std::string& ref, const Path& path);
 
   const core::ImportRequest& request_;
   FindOrCreate findOrCreate_;
