@@ -1,4 +1,3 @@
-#include <algorithm>
 #include <string>
 
 #include "core/error.hpp"
@@ -18,6 +17,13 @@ void createVersionTable(Connection& conn) {
       " version integer PRIMARY KEY,"
       " name text NOT NULL,"
       " applied_at bigint NOT NULL)");
+}
+
+// The highest version recorded in schema_migrations (0 for a new database).
+int schemaVersion(Connection& conn) {
+  createVersionTable(conn);
+  return static_cast<int>(
+      conn.exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").integer(0, 0));
 }
 
 // Holds the migration lock for its lifetime (session level: released by the server too if
@@ -53,24 +59,11 @@ void applyOne(Connection& conn, const sql::Migration& m) {
 
 }  // namespace
 
-int schemaVersion(Connection& conn) {
-  createVersionTable(conn);
-  return static_cast<int>(
-      conn.exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").integer(0, 0));
-}
-
 void applyMigrations(Connection& conn, const std::vector<sql::Migration>& all) {
-  int newest = 0;
-  for (const auto& m : all) newest = std::max(newest, m.version);
   try {
     MigrationLock lock(conn);
-    int current = schemaVersion(conn);
-    if (current > newest)
-      throw core::ApiError::internal("database schema version " + std::to_string(current) +
-                                     " is newer than this binary supports (" +
-                                     std::to_string(newest) + "); upgrade assetd");
-    for (const auto& m : all)
-      if (m.version > current) applyOne(conn, m);
+    for (const sql::Migration* m : sql::pendingMigrations(all, schemaVersion(conn)))
+      applyOne(conn, *m);
   } catch (const PgError& e) {
     throw core::ApiError::internal(std::string("database migration failed: ") + e.what());
   }

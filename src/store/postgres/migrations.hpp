@@ -1,7 +1,7 @@
 #pragma once
 // Versioned schema steps for PostgreSQL. The SQL lives in src/store/postgres/migrations/
 // NNNN_*.sql and is compiled into the binary (cmake/embed_migrations.cmake generates
-// migrations()).
+// migrations(), in version order).
 #include <vector>
 
 #include "store/postgres/connection.hpp"
@@ -9,16 +9,12 @@
 
 namespace assetd::store::postgres {
 
-// Every migration this binary knows, in version order.
 const std::vector<sql::Migration>& migrations();
 
-// The highest version recorded in schema_migrations (0 for a new database).
-int schemaVersion(Connection& conn);
-
-// Applies the pending steps of `all`, each in its own transaction that also records its version
-// in schema_migrations, while holding a session advisory lock: nodes starting together take
-// turns, and each finds the steps of the ones before it already applied. Refuses (ApiError 500)
-// a database whose version is newer than the newest of `all`.
+// Applies the steps of `all` newer than the version schema_migrations records, each in its own
+// transaction that also records its version, while holding a session advisory lock: nodes
+// starting together take turns, and each finds the steps of the ones before it already
+// applied. Throws ApiError 500 for a failing step or a database newer than `all`.
 void applyMigrations(Connection& conn, const std::vector<sql::Migration>& all);
 
 }  // namespace assetd::store::postgres

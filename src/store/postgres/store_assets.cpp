@@ -8,13 +8,12 @@
 // The store's methods are specializations of sql::SqlStore, written with the engine's names.
 namespace assetd::store::sql {
 using namespace postgres;
-namespace {
-
 // An unfiltered page: its first row is found by seq arithmetic and the total is the counter,
 // so page 1,000 costs what page 1 costs.
-std::vector<core::Asset> unfilteredPage(Connection& conn, const std::string& projectId,
-                                        const sql::ProjectState& project, std::int64_t offset,
-                                        const core::AssetQuery& query) {
+template <>
+std::vector<core::Asset> unfilteredAssetPage(Connection& conn, const std::string& projectId,
+                                             const sql::ProjectState& project, std::int64_t offset,
+                                             const core::AssetQuery& query) {
   auto start = sql::unfilteredPageStart(project, offset, query.ascending,
                                         deletedRows(conn, sql::SeqTable::Assets, projectId));
   if (!start) return {};
@@ -30,6 +29,8 @@ std::vector<core::Asset> unfilteredPage(Connection& conn, const std::string& pro
   for (int r = 0; r < rows.rows(); ++r) assets.push_back(sql::readAsset(rows.row(r)));
   return assets;
 }
+
+namespace {
 
 // The rows of a project with these seqs, in list order.
 std::vector<core::Asset> assetsBySeq(Connection& conn, const std::string& projectId,
@@ -47,8 +48,11 @@ std::vector<core::Asset> assetsBySeq(Connection& conn, const std::string& projec
   return assets;
 }
 
-core::Page<core::Asset> filteredPage(Connection& conn, const std::string& projectId,
-                                     std::int64_t offset, const core::AssetQuery& query) {
+}  // namespace
+
+template <>
+core::Page<core::Asset> filteredAssetPage(Connection& conn, const std::string& projectId,
+                                          std::int64_t offset, const core::AssetQuery& query) {
   auto where = sql::projectAssets(dialect(), projectId, query.filter, [&](const std::string& ref) {
     return findBatch(conn, projectId, ref);
   });
@@ -61,27 +65,12 @@ core::Page<core::Asset> filteredPage(Connection& conn, const std::string& projec
   return result;
 }
 
-}  // namespace
-
 template <>
 core::Page<core::Asset> PostgresStore::listAssets(const std::string& org,
                                                   const std::string& projectId,
                                                   const core::AssetQuery& query) {
-  const std::int64_t offset = sql::pageOffset(query.page, query.limit);
-  return engine_.run(Mode::Read, [&](Connection& conn) {
-    auto project = findLiveProject(conn, org, projectId);
-    if (!project) throw core::ApiError::notFound("project " + projectId);
-    core::Page<core::Asset> result;
-    if (query.filter.empty()) {
-      result.total = project->assetCount;
-      result.items = unfilteredPage(conn, projectId, *project, offset, query);
-    } else {
-      result = filteredPage(conn, projectId, offset, query);
-    }
-    attachBatches(conn, projectId, result.items);
-    for (auto& a : result.items) a.organization = org;
-    return result;
-  });
+  return engine_.run(
+      Mode::Read, [&](Connection& conn) { return listProjectAssets(conn, org, projectId, query); });
 }
 
 template <>

@@ -10,4 +10,9 @@ struct Migration {
   const char* sql;
 };
 
+// The steps of `all` newer than `current` (the database's recorded version), in the order of
+// `all`. Throws ApiError 500 for a database whose version is newer than the newest of `all`
+// (written by a newer binary: this one must not touch it).
+std::vector<const Migration*> pendingMigrations(const std::vector<Migration>& all, int current);
+
 }  // namespace assetd::store::sql

@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/error.hpp"
 #include "store/sql/records.hpp"
 
 namespace assetd::store::sql {
@@ -39,5 +40,37 @@ struct FilteredPage {
   std::int64_t total = 0;
   std::vector<std::int64_t> seqs;
 };
+
+// The two halves of a page of a live project's assets, each engine's own SQL: an unfiltered
+// page finds its first row by seq arithmetic (its total is the project's counter, which the
+// caller sets); a filtered page counts the matches and picks the page's rows in one scan.
+template <class Conn>
+std::vector<core::Asset> unfilteredAssetPage(Conn& conn, const std::string& projectId,
+                                             const ProjectState& project, std::int64_t offset,
+                                             const core::AssetQuery& query);
+template <class Conn>
+core::Page<core::Asset> filteredAssetPage(Conn& conn, const std::string& projectId,
+                                          std::int64_t offset, const core::AssetQuery& query);
+
+// The page of a live project's assets that `query` asks for, with each asset's batches and
+// organization. Throws ApiError 404 for a project that is not a live project of `org`.
+template <class Conn>
+core::Page<core::Asset> listProjectAssets(Conn& conn, const std::string& org,
+                                          const std::string& projectId,
+                                          const core::AssetQuery& query) {
+  const std::int64_t offset = pageOffset(query.page, query.limit);
+  auto project = findLiveProject(conn, org, projectId);
+  if (!project) throw core::ApiError::notFound("project " + projectId);
+  core::Page<core::Asset> result;
+  if (query.filter.empty()) {
+    result.total = project->assetCount;
+    result.items = unfilteredAssetPage(conn, projectId, *project, offset, query);
+  } else {
+    result = filteredAssetPage(conn, projectId, offset, query);
+  }
+  attachBatches(conn, projectId, result.items);
+  for (auto& a : result.items) a.organization = org;
+  return result;
+}
 
 }  // namespace assetd::store::sql

@@ -1,7 +1,3 @@
-#include <algorithm>
-#include <string>
-
-#include "core/error.hpp"
 #include "core/time.hpp"
 #include "store/sqlite/migrations.hpp"
 
@@ -32,22 +28,14 @@ int schemaVersion(Database& db) {
 }
 
 void applyMigrations(Database& db, const std::vector<sql::Migration>& all) {
-  int newest = 0;
-  for (const auto& m : all) newest = std::max(newest, m.version);
-  int current = schemaVersion(db);
-  if (current > newest)
-    throw core::ApiError::internal("database schema version " + std::to_string(current) +
-                                   " is newer than this binary supports (" +
-                                   std::to_string(newest) + "); upgrade assetd");
-  for (const auto& m : all) {
-    if (m.version <= current) continue;
+  for (const sql::Migration* m : sql::pendingMigrations(all, schemaVersion(db))) {
     Transaction tx(db, Transaction::Kind::Write);
-    if (isApplied(db, m.version)) continue;  // another process got there first
-    db.exec(m.sql);
+    if (isApplied(db, m->version)) continue;  // another process got there first
+    db.exec(m->sql);
     auto record =
         db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)");
-    record->bindInt(1, m.version);
-    record->bindText(2, m.name);
+    record->bindInt(1, m->version);
+    record->bindText(2, m->name);
     record->bindInt(3, core::nowMillis());
     record->run();
     tx.commit();

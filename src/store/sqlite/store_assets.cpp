@@ -10,13 +10,12 @@
 // The store's methods are specializations of sql::SqlStore, written with the engine's names.
 namespace assetd::store::sql {
 using namespace sqlite;
-namespace {
-
 // An unfiltered page: its first row is found by seq arithmetic and the total is the counter,
 // so page 1,000 costs what page 1 costs.
-std::vector<core::Asset> unfilteredPage(Database& db, const std::string& projectId,
-                                        const sql::ProjectState& project, std::int64_t offset,
-                                        const core::AssetQuery& query) {
+template <>
+std::vector<core::Asset> unfilteredAssetPage(Database& db, const std::string& projectId,
+                                             const sql::ProjectState& project, std::int64_t offset,
+                                             const core::AssetQuery& query) {
   auto start = sql::unfilteredPageStart(project, offset, query.ascending,
                                         deletedRows(db, sql::SeqTable::Assets, projectId));
   if (!start) return {};
@@ -34,6 +33,8 @@ std::vector<core::Asset> unfilteredPage(Database& db, const std::string& project
   return assets;
 }
 
+namespace {
+
 // Without statistics the planner prefers walking the seq index (it yields the order) even when
 // the client asks for a few externalIds; name the index that finds them directly.
 std::string filteredFrom(const core::AssetFilter& filter) {
@@ -45,9 +46,12 @@ std::string filteredFrom(const core::AssetFilter& filter) {
                       : " FROM assets a WHERE ";
 }
 
+}  // namespace
+
 // A filtered page: one scan counts the matches and picks the page's seqs.
-core::Page<core::Asset> filteredPage(Database& db, const std::string& projectId,
-                                     std::int64_t offset, const core::AssetQuery& query) {
+template <>
+core::Page<core::Asset> filteredAssetPage(Database& db, const std::string& projectId,
+                                          std::int64_t offset, const core::AssetQuery& query) {
   auto where = sql::projectAssets(dialect(), projectId, query.filter, [&](const std::string& ref) {
     return findBatch(db, projectId, ref);
   });
@@ -70,29 +74,13 @@ core::Page<core::Asset> filteredPage(Database& db, const std::string& projectId,
   return result;
 }
 
-}  // namespace
-
 template <>
 core::Page<core::Asset> SqliteStore::listAssets(const std::string& org,
                                                 const std::string& projectId,
                                                 const core::AssetQuery& query) {
-  const std::int64_t offset = sql::pageOffset(query.page, query.limit);
   auto reader = engine_.pool.reader();
-  Database& db = reader.get();
-  Transaction tx(db, Transaction::Kind::Read);
-  auto project = findLiveProject(db, org, projectId);
-  if (!project) throw core::ApiError::notFound("project " + projectId);
-
-  core::Page<core::Asset> result;
-  if (query.filter.empty()) {
-    result.total = project->assetCount;
-    result.items = unfilteredPage(db, projectId, *project, offset, query);
-  } else {
-    result = filteredPage(db, projectId, offset, query);
-  }
-  attachBatches(db, projectId, result.items);
-  for (auto& a : result.items) a.organization = org;
-  return result;
+  Transaction tx(reader.get(), Transaction::Kind::Read);
+  return listProjectAssets(reader.get(), org, projectId, query);
 }
 
 template <>
