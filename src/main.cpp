@@ -123,6 +123,21 @@ int main(int argc, char** argv) {
   addDatabaseOptions(*s3Credentials, adminDb,
                      false);  // accepted like every admin command's; unused
 
+  std::string backupDest, restoreFrom;
+  bool objectsOnly = false;
+  auto* backupCmd = admin->add_subcommand(
+      "backup", "Copy the data directory (records, keys, objects) while the server runs");
+  backupCmd->add_option("--data-dir", adminDir, "Data directory")
+      ->envname("ASSETD_DATA_DIR")
+      ->capture_default_str();
+  backupCmd->add_option("--to", backupDest, "New directory to write the backup into")->required();
+  backupCmd->add_flag("--objects-only", objectsOnly,
+                      "Keys and objects only (records in PostgreSQL: back them up with pg_dump)");
+  auto* restoreCmd =
+      admin->add_subcommand("restore", "Rebuild a data directory from a backup, checking it");
+  restoreCmd->add_option("--from", restoreFrom, "The backup directory")->required();
+  restoreCmd->add_option("--data-dir", adminDir, "New (or empty) data directory")->required();
+
   CLI11_PARSE(cli, argc, argv);
   try {
     if (*serveCmd) return serve(serveConfig);
@@ -131,6 +146,8 @@ int main(int argc, char** argv) {
     if (*createKey) return createApiKey(adminDb, adminDir, orgId, keyName);
     if (*revokeKey) return revokeApiKey(adminDb, adminDir, keyId);
     if (*s3Credentials) return printObjectCredentials(adminDir);
+    if (*backupCmd) return backupDataDir(adminDir, backupDest, objectsOnly);
+    if (*restoreCmd) return restoreDataDir(restoreFrom, adminDir);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 1;

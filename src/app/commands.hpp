@@ -16,6 +16,11 @@ int createApiKey(const DatabaseConfig& database, const std::string& dataDir,
                  const std::string& organizationId, const std::string& name);
 int revokeApiKey(const DatabaseConfig& database, const std::string& dataDir,
                  const std::string& keyId);
+// A backup of the data directory into `dest` (a new directory) while a server may run on it:
+// the SQLite records (unless objectsOnly), the key files and the built-in store's objects.
+int backupDataDir(const std::string& dataDir, const std::string& dest, bool objectsOnly);
+// A new data directory rebuilt from a backup, every file checked against its manifest.
+int restoreDataDir(const std::string& from, const std::string& dataDir);
 // The built-in S3 endpoint's credentials, region, endpoint and bucket.
 int printObjectCredentials(const std::string& dataDir);
 

@@ -95,7 +95,8 @@ std::string quotedHexEtag(std::string_view rawDigest) {
   return "\"" + sign::crypto::hex(rawDigest) + "\"";
 }
 
-LocalBlobStore::LocalBlobStore(const std::string& root, std::string bucket, std::string publicUrl)
+LocalBlobStore::LocalBlobStore(const std::string& root, std::string bucket, std::string publicUrl,
+                               Access access)
     : root_(root),
       bucketDir_(root_ / bucket),
       metaDir_(root_ / ".meta" / bucket),
@@ -104,6 +105,7 @@ LocalBlobStore::LocalBlobStore(const std::string& root, std::string bucket, std:
       bucket_(std::move(bucket)),
       publicUrl_(std::move(publicUrl)) {
   while (!publicUrl_.empty() && publicUrl_.back() == '/') publicUrl_.pop_back();
+  if (access == Access::Reader) return;
   fs::create_directories(bucketDir_);
   fs::create_directories(metaDir_);
   fs::create_directories(uploadsDir_);
@@ -166,6 +168,23 @@ ObjectInfo LocalBlobStore::putStream(const std::string& key, const ReadFn& read,
   files::Streamed body = files::copyInto(temp, read, expectedSize);
   if (beforeCommit) beforeCommit(body.md5);
   return commit(temp, key, body.size, quotedHexEtag(body.md5), contentType, headers);
+}
+
+ObjectInfo LocalBlobStore::putRecorded(const std::string& key, const ReadFn& read,
+                                       std::uint64_t size, const std::string& etag,
+                                       const std::string& contentType,
+                                       const assetd::s3::StoredHeaders& headers) {
+  checkObjectKey(key);
+  files::TempFile temp(tempDir_);
+  files::Streamed body;
+  try {
+    body = files::copyInto(temp, read, size);
+  } catch (const core::ApiError& e) {
+    throw core::ApiError::internal("object " + key + " of the backup is damaged: " + e.what());
+  }
+  if (etag.find('-') == std::string::npos && quotedHexEtag(body.md5) != etag)
+    throw core::ApiError::internal("object " + key + " of the backup does not match its ETag");
+  return commit(temp, key, body.size, etag, contentType, headers);
 }
 
 void LocalBlobStore::put(const std::string& key, std::string_view bytes) {

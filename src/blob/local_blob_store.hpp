@@ -22,8 +22,12 @@ namespace assetd::blob {
 
 class LocalBlobStore final : public BlobStore {
  public:
-  // Creates the directories; removes temp files a previous run left behind.
-  LocalBlobStore(const std::string& root, std::string bucket, std::string publicUrl);
+  // Owner: the store of a server; creates the directories and removes temp files a previous
+  // run left behind. Reader: open() and list() only, beside a server that owns the directory
+  // (a backup); touches nothing.
+  enum class Access { Owner, Reader };
+  LocalBlobStore(const std::string& root, std::string bucket, std::string publicUrl,
+                 Access access = Access::Owner);
 
   const std::string& bucket() const override { return bucket_; }
   ObjectInfo putStream(const std::string& key, const ReadFn& read,
@@ -37,6 +41,13 @@ class LocalBlobStore final : public BlobStore {
                        std::optional<std::uint64_t> expectedSize, const std::string& contentType,
                        const BeforeCommit& beforeCommit,
                        const assetd::s3::StoredHeaders& headers = {});
+  // Stores an object as a backup recorded it: its body with the ETag it had (a multipart
+  // "<md5>-<n>" one included), its content type and kept headers. Throws core::ApiError 500 when
+  // a single-part ETag is not the body's MD5 or the body is not `size` bytes (a damaged backup),
+  // and what putStream throws.
+  ObjectInfo putRecorded(const std::string& key, const ReadFn& read, std::uint64_t size,
+                         const std::string& etag, const std::string& contentType,
+                         const assetd::s3::StoredHeaders& headers);
   std::optional<ObjectInfo> head(const std::string& key) override;
   bool read(const std::string& key, std::uint64_t offset, std::uint64_t length,
             const WriteFn& write) override;

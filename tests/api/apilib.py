@@ -308,3 +308,19 @@ def sdk_json(obj):
 def sdk_query_json(obj):
     """A JSON value as `requests` re-quotes an f-string URL: { } " [ ] and space escaped; : , kept."""
     return quote(json.dumps(obj), safe=":,/=&?")
+
+
+def s3_client(url, creds):
+    """A boto3 S3 client of the built-in endpoint at `url`, with the credentials `admin s3-credentials`
+    prints: path-style SigV4, no retries (a failure must show)."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "s3",
+        endpoint_url=url,
+        aws_access_key_id=creds["accessKeyId"],
+        aws_secret_access_key=creds["secretAccessKey"],
+        region_name=creds["region"],
+        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
+    )

@@ -24,6 +24,8 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 
+from apilib import s3_client
+
 pytestmark = pytest.mark.builtin_store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -41,14 +43,7 @@ def creds(server):
 
 @pytest.fixture(scope="module")
 def s3(server, creds):
-    return boto3.client(
-        "s3",
-        endpoint_url=server.url,
-        aws_access_key_id=creds["accessKeyId"],
-        aws_secret_access_key=creds["secretAccessKey"],
-        region_name=creds["region"],
-        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
-    )
+    return s3_client(server.url, creds)
 
 
 def presign(method, url, access_key, secret, when=None, expires=600, region="us-east-1"):
@@ -451,11 +446,7 @@ def test_abandoned_multipart_uploads_expire(server_factory):
     creds = s.admin_json("s3-credentials")
 
     def client():
-        return boto3.client(
-            "s3", endpoint_url=s.url, aws_access_key_id=creds["accessKeyId"],
-            aws_secret_access_key=creds["secretAccessKey"], region_name=creds["region"],
-            config=Config(signature_version="s3v4", s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
-        )
+        return s3_client(s.url, creds)
 
     old = client().create_multipart_upload(Bucket="assetd", Key="old.bin")["UploadId"]
     client().upload_part(Bucket="assetd", Key="old.bin", UploadId=old, PartNumber=1, Body=b"x")

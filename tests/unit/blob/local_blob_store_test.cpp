@@ -9,6 +9,7 @@
 
 #include "../s3/s3_error_code.hpp"
 #include "blob/local_blob_store.hpp"
+#include "core/error.hpp"
 #include "core/ids.hpp"
 #include "s3/s3_error.hpp"
 #include "s3/stream_digest.hpp"
@@ -82,6 +83,45 @@ TEST_F(LocalStore, StreamedPutComputesEtagAndKeepsContentType) {
   EXPECT_EQ(head->size, 3u << 20);
   EXPECT_GT(head->lastModifiedMillis, 0);
   EXPECT_EQ(filesUnder(root), (std::vector<std::string>{".meta/bucket/a/b.bin", "bucket/a/b.bin"}));
+}
+
+TEST_F(LocalStore, PutRecordedKeepsTheRecordedEtagAndRefusesADamagedBody) {
+  assetd::s3::StoredHeaders headers;
+  headers.emplace_back("x-amz-meta-a", "b");
+  // A multipart ETag is kept as it was recorded.
+  ObjectInfo info =
+      store->putRecorded("m.bin", pattern(6 << 20), 6u << 20, "\"0123-2\"", "video/mp4", headers);
+  EXPECT_EQ(info.etag, "\"0123-2\"");
+  auto open = store->open("m.bin");
+  ASSERT_TRUE(open);
+  EXPECT_EQ(open->info.etag, "\"0123-2\"");
+  EXPECT_EQ(open->info.contentType, "video/mp4");
+  EXPECT_EQ(open->headers, headers);
+  // A single-part ETag must be the body's MD5; a short body is refused too. Nothing is stored.
+  auto status = [](auto&& call) {
+    try {
+      call();
+    } catch (const core::ApiError& e) {
+      return e.status();
+    }
+    return 0;
+  };
+  EXPECT_EQ(status([&] { store->putRecorded("bad", pattern(100), 100, "\"00ff\"", "", {}); }), 500);
+  EXPECT_EQ(status([&] { store->putRecorded("short", pattern(100), 200, "\"0-1\"", "", {}); }),
+            500);
+  EXPECT_FALSE(store->head("bad"));
+  EXPECT_FALSE(store->head("short"));
+}
+
+TEST_F(LocalStore, AReaderTouchesNothingOfTheOwnersDirectory) {
+  store->put("k", "v");
+  fs::path leftover = root / ".tmp" / "in-progress";
+  std::ofstream(leftover) << "a body being written";
+  LocalBlobStore reader(root.string(), "bucket", "", LocalBlobStore::Access::Reader);
+  EXPECT_TRUE(fs::exists(leftover));  // an owner would have removed it
+  EXPECT_EQ(reader.open("k")->info.etag, store->head("k")->etag);
+  LocalBlobStore elsewhere((root / "none").string(), "bucket", "", LocalBlobStore::Access::Reader);
+  EXPECT_FALSE(fs::exists(root / "none"));
 }
 
 TEST_F(LocalStore, PutAndGetRoundTrip) {
