@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstdlib>
 
 #include "app/background_copies.hpp"
@@ -22,6 +23,9 @@ std::string envOr(const char* name, std::string fallback) {
 
 int main(int argc, char** argv) {
   using namespace assetd::app;
+  // A peer that goes away mid-response must cost only its own connection: writes to its socket
+  // then fail with EPIPE instead of raising SIGPIPE (sendfile() cannot ask for MSG_NOSIGNAL).
+  std::signal(SIGPIPE, SIG_IGN);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
   spdlog::set_default_logger(spdlog::stderr_color_mt("assetd"));
 

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from apilib import Api
+from apilib import Api, s3_client
 
 REPO = Path(__file__).resolve().parents[2]
 READY_PREFIX = "assetd ready "
@@ -275,6 +275,11 @@ class Server:
 
     def api(self, key=None):
         return Api(self.url, key if key is not None else self.bootstrap["apiKey"])
+
+    def s3_client(self, creds=None):
+        """boto3 on the built-in S3 endpoint with the server's key pair (`creds`: what
+        `admin s3-credentials` prints), path-style, without retries."""
+        return s3_client(self.url, creds or self.admin_json("s3-credentials"))
 
     def new_org(self, name="second org"):
         """A further organization with its own key: (organizationId, Api)."""
