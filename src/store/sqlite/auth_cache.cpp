@@ -26,14 +26,19 @@ constexpr const char* kCounterSuffix = "-authgen";
 std::unique_ptr<SharedGeneration> SharedGeneration::open(const std::string& path, unsigned mode) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, static_cast<mode_t>(mode));
   if (fd < 0) return nullptr;
-  struct stat st {};
-  // Extending with zeros only: a counter another process already uses keeps its value.
-  bool sized = ::fstat(fd, &st) == 0 && (st.st_size >= static_cast<off_t>(kCounterBytes) ||
-                                         ::ftruncate(fd, static_cast<off_t>(kCounterBytes)) == 0);
-  void* mapped = sized ? ::mmap(nullptr, kCounterBytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
-                       : MAP_FAILED;
+  // The counter's block is allocated, not a hole: touching a mapped hole on a full file system
+  // raises SIGBUS. posix_fallocate extends with zeros only (a counter another process already
+  // uses keeps its value) and costs nothing for a block already there.
+  int error = ::posix_fallocate(fd, 0, static_cast<off_t>(kCounterBytes));
+  void* mapped = error == 0
+                     ? ::mmap(nullptr, kCounterBytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
+                     : MAP_FAILED;
+  if (mapped == MAP_FAILED && error == 0) error = errno;
   ::close(fd);  // the mapping outlives the descriptor
-  if (mapped == MAP_FAILED) return nullptr;
+  if (mapped == MAP_FAILED) {
+    errno = error;
+    return nullptr;
+  }
   return std::unique_ptr<SharedGeneration>(
       new SharedGeneration(static_cast<std::uint64_t*>(mapped)));
 }

@@ -1,8 +1,13 @@
 // The SQLite store keeps findApiKeyAndProject answers in memory: they must stay the database's
 // answers, across processes (a second store on the same file stands for the admin command).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <stdexcept>
 
+#include "store/sqlite/auth_cache.hpp"
 #include "store_fixture.hpp"
 
 namespace assetd::store::testing {
@@ -125,6 +130,40 @@ TEST(SqliteAuthCache, StoreRefusesToOpenWithoutItsCounterFile) {
   // could not tell running servers about a revocation must not open.
   std::filesystem::create_directory(dir.file("a.db-authgen"));
   EXPECT_THROW(openSqliteStore(dir.file("a.db")), std::runtime_error);
+}
+
+// A hole in the mapped counter file would be allocated on first touch, and on a full file system
+// that touch raises SIGBUS: the block must be there before the counter is mapped.
+TEST(SqliteAuthCache, TheCounterFileIsAllocatedNotSparse) {
+  TempDir dir;
+  std::string path = dir.file("a.db-authgen");
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT, 0644);  // what older versions left: a hole
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::ftruncate(fd, 8), 0);
+  struct stat st {};
+  ASSERT_EQ(::fstat(fd, &st), 0);
+  ::close(fd);
+  if (st.st_blocks != 0) GTEST_SKIP() << "this file system does not keep holes";
+  auto counter = sqlite::SharedGeneration::open(path, 0644);
+  ASSERT_NE(counter, nullptr);
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_GT(st.st_blocks, 0);
+  EXPECT_EQ(st.st_size, 8);
+  EXPECT_EQ(counter->current(), 0u);
+}
+
+TEST(SqliteAuthCache, OpeningKeepsTheValueOfACounterInUse) {
+  TempDir dir;
+  std::string path = dir.file("a.db-authgen");
+  auto first = sqlite::SharedGeneration::open(path, 0644);
+  ASSERT_NE(first, nullptr);
+  first->bump();
+  first->bump();
+  auto second = sqlite::SharedGeneration::open(path, 0644);
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(second->current(), 2u);
+  second->bump();
+  EXPECT_EQ(first->current(), 3u);
 }
 
 }  // namespace
