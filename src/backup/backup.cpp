@@ -46,20 +46,34 @@ class HashedWriter {
   void write(const char* data, std::size_t n) {
     temp_.write(data, n);
     digest_.update(data, n);
-    size_ += n;
   }
   // Durable in place at `target`; returns the SHA-256 (hex).
   std::string commitAs(const fs::path& target) {
     temp_.commitAs(target);
     return sign::crypto::hex(digest_.finish());
   }
-  std::uint64_t size() const { return size_; }
 
  private:
   files::TempFile temp_;
   s3::StreamDigest digest_;
-  std::uint64_t size_ = 0;
 };
+
+struct Copied {
+  std::uint64_t size = 0;
+  std::string sha256;  // hex
+};
+
+// Copies `file` through a temp file in `dir` to `target` (durably), hashing on the way.
+Copied copyFile(const files::ReadOnlyFile& file, const fs::path& dir, const fs::path& target) {
+  HashedWriter out(dir);
+  auto buffer = std::make_unique<char[]>(files::kBufferSize);
+  std::uint64_t offset = 0;
+  while (std::size_t n = file.readAt(offset, buffer.get(), files::kBufferSize)) {
+    out.write(buffer.get(), n);
+    offset += n;
+  }
+  return {offset, out.commitAs(target)};
+}
 
 // The size and SHA-256 (hex) of a file.
 std::pair<std::uint64_t, std::string> hashFile(const fs::path& path) {
@@ -82,11 +96,6 @@ void checkFile(const fs::path& path, const json::object& entry) {
       sha256 != entry.at("sha256").as_string())
     throw core::ApiError::internal("backup: " + path.string() +
                                    " does not match its manifest (damaged backup)");
-}
-
-json::object fileEntry(const std::string& path, const fs::path& file) {
-  auto [size, sha256] = hashFile(file);
-  return json::object{{"path", path}, {"size", size}, {"sha256", sha256}};
 }
 
 json::value countsJson(const std::optional<store::sqlite::RecordCounts>& c) {
@@ -136,29 +145,22 @@ void writeText(const fs::path& dir, const fs::path& target, const std::string& t
 // Copies the objects of every bucket of `objectsRoot` into `stage`/objects, recording them.
 json::array backupObjects(const fs::path& objectsRoot, const fs::path& stage, Summary& summary) {
   json::array objects;
-  auto buffer = std::make_unique<char[]>(files::kBufferSize);
   for (const std::string& bucket : bucketsOf(objectsRoot)) {
     blob::LocalBlobStore source(objectsRoot.string(), bucket, "",
                                 blob::LocalBlobStore::Access::Reader);
     source.list("", "", "", [&](const blob::LocalBlobStore::Listed& listed) {
       auto object = source.open(listed.key);
       if (!object) return true;  // removed since it was listed: not acknowledged any more
-      HashedWriter out(stage);
-      std::uint64_t offset = 0;
-      while (std::size_t n = object->file.readAt(offset, buffer.get(), files::kBufferSize)) {
-        out.write(buffer.get(), n);
-        offset += n;
-      }
-      std::string sha256 = out.commitAs(stage / kObjectsDir / bucket / listed.key);
+      Copied copied = copyFile(object->file, stage, stage / kObjectsDir / bucket / listed.key);
       objects.push_back(json::object{{"bucket", bucket},
                                      {"key", listed.key},
-                                     {"size", offset},
-                                     {"sha256", sha256},
+                                     {"size", copied.size},
+                                     {"sha256", copied.sha256},
                                      {"etag", object->info.etag},
                                      {"contentType", object->info.contentType},
                                      {"headers", s3::encodeStoredHeaders(object->headers)}});
       summary.objects += 1;
-      summary.objectBytes += static_cast<std::int64_t>(offset);
+      summary.objectBytes += static_cast<std::int64_t>(copied.size);
       return true;
     });
   }
@@ -231,17 +233,19 @@ Summary backupDataDir(const BackupRequest& request) {
   if (!request.objectsOnly) {
     summary.records = store::sqlite::onlineBackup(database.string(),
                                                   (stage.path() / request.databaseFile).string());
-    fileEntries.push_back(fileEntry(request.databaseFile, stage.path() / request.databaseFile));
+    auto [size, sha256] = hashFile(stage.path() / request.databaseFile);
+    fileEntries.push_back(
+        json::object{{"path", request.databaseFile}, {"size", size}, {"sha256", sha256}});
   }
   fs::create_directories(stage.path() / kKeysDir);
   for (const std::string& name : request.keyFiles) {
-    std::ifstream in(dataDir / name, std::ios::binary);
-    if (!in) continue;
-    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    auto file = files::ReadOnlyFile::open(dataDir / name);
+    if (!file) continue;
     std::string path = std::string(kKeysDir) + "/" + name;
-    writeText(stage.path(), stage.path() / path, text);
+    Copied copied = copyFile(*file, stage.path(), stage.path() / path);
     ::chmod((stage.path() / path).c_str(), 0600);
-    fileEntries.push_back(fileEntry(path, stage.path() / path));
+    fileEntries.push_back(
+        json::object{{"path", path}, {"size", copied.size}, {"sha256", copied.sha256}});
     summary.keyFiles += 1;
   }
   manifest["objects"] = backupObjects(dataDir / kObjectsDir, stage.path(), summary);
@@ -278,14 +282,9 @@ Summary restoreDataDir(const std::string& fromDir, const std::string& dataDirNam
     std::string name =
         path.rfind(kKeysDir, 0) == 0 ? path.substr(std::string(kKeysDir).size() + 1) : path;
     auto file = files::ReadOnlyFile::open(from / path);
-    HashedWriter out(stage.path());
-    auto buffer = std::make_unique<char[]>(files::kBufferSize);
-    std::uint64_t offset = 0;
-    while (std::size_t n = file->readAt(offset, buffer.get(), files::kBufferSize)) {
-      out.write(buffer.get(), n);
-      offset += n;
-    }
-    if (out.commitAs(stage.path() / name) != entry.at("sha256").as_string())
+    if (!file)
+      throw core::ApiError::internal("backup: " + path + " vanished while it was restored");
+    if (copyFile(*file, stage.path(), stage.path() / name).sha256 != entry.at("sha256").as_string())
       throw core::ApiError::internal("backup: " + path + " changed while it was restored");
     ::chmod((stage.path() / name).c_str(), 0600);
     if (path.rfind(kKeysDir, 0) == 0) summary.keyFiles += 1;
