@@ -92,7 +92,7 @@ def tmp_files(server):
     return [p for d in (".tmp", ".uploads") if (objects / d).exists() for p in (objects / d).rglob("*") if p.is_file()]
 
 
-def wait_for_no_tmp_files(server, limit_s=10):
+def wait_for_no_tmp_files(server, limit_s=60):
     deadline = time.monotonic() + limit_s
     while tmp_files(server) and time.monotonic() < deadline:
         time.sleep(0.05)
