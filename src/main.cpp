@@ -152,6 +152,9 @@ int main(int argc, char** argv) {
     if (*s3Credentials) return printObjectCredentials(adminDir);
     if (*backupCmd) return backupDataDir(adminDir, backupDest, objectsOnly);
     if (*restoreCmd) return restoreDataDir(restoreFrom, adminDir);
+  } catch (const assetd::core::ApiError& e) {
+    spdlog::error("{}", e.logText());  // the cause (path, errno), not only the public message
+    return 1;
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 1;

@@ -132,15 +132,17 @@ ObjectInfo LocalBlobStore::commit(files::TempFile& temp, const std::string& key,
                                   const std::string& etag, const std::string& contentType,
                                   const assetd::s3::StoredHeaders& headers) {
   fs::path target = objectPath(key);
-  // The sidecar is prepared before the lock so the critical section is two renames.
+  // The sidecar is written before the lock, so the critical section is two renames, and before
+  // the object moves into place, so a disk that fills up fails the put with the old object
+  // untouched. The rename keeps the identity it names.
   files::TempFile sidecar(tempDir_);
+  sidecar.write(std::string(kMetaVersion) + "\n" + temp.identity() + "\n" + etag + "\n" +
+                oneLine(contentType) + "\n" + assetd::s3::encodeStoredHeaders(headers));
+  files::makeParents(metaPath(key));
   std::lock_guard lock(lockFor(key));
   temp.commitAs(target);
   auto file = files::ReadOnlyFile::open(target);
   if (!file) throw core::ApiError::internal("object vanished while it was stored");
-  std::string text = std::string(kMetaVersion) + "\n" + file->identity() + "\n" + etag + "\n" +
-                     oneLine(contentType) + "\n" + assetd::s3::encodeStoredHeaders(headers);
-  sidecar.write(text);
   // Not fsynced: after a crash a lost or stale sidecar is recognized by the identity and the
   // ETag recomputed from the object (only the content type would be lost).
   sidecar.commitAs(metaPath(key), false);

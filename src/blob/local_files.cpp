@@ -14,24 +14,30 @@
 namespace assetd::blob::files {
 namespace {
 
+// 507 when the file system is full (ENOSPC, EDQUOT), else 500.
 [[noreturn]] void fail(const std::string& what) {
-  throw core::ApiError::internal(what + ": " + std::strerror(errno));
+  throw core::fileSystemError(what, errno);
 }
 
 [[noreturn]] void conflict() {
   throw core::ApiError::conflict("object key conflicts with an existing key");
 }
 
-// Creates the parents of `target`; a regular file in the way means a key conflict.
+// Inode, size and modification time in nanoseconds: names one version of a file.
+std::string identityOf(const struct stat& st) {
+  return std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
+         std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+}
+
+}  // namespace
+
 void makeParents(const fs::path& target) {
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
   if (!ec) return;
   if (ec == std::errc::not_a_directory || ec == std::errc::file_exists) conflict();
-  throw core::ApiError::internal("cannot create object directory: " + ec.message());
+  throw core::fileSystemError("cannot create object directory", ec.value());
 }
-
-}  // namespace
 
 void writeAll(int fd, const char* data, std::size_t n) {
   while (n > 0) {
@@ -106,6 +112,12 @@ std::uint64_t TempFile::commitAs(const fs::path& target, bool durable) {
   return static_cast<std::uint64_t>(st.st_ino);
 }
 
+std::string TempFile::identity() const {
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) fail("object stat failed");
+  return identityOf(st);
+}
+
 std::optional<ReadOnlyFile> ReadOnlyFile::open(const fs::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -123,8 +135,7 @@ std::optional<ReadOnlyFile> ReadOnlyFile::open(const fs::path& path) {
   file.inode_ = static_cast<std::uint64_t>(st.st_ino);
   file.modifiedMillis_ =
       static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
-  file.identity_ = std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
-                   std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+  file.identity_ = identityOf(st);
   return file;
 }
 

@@ -20,6 +20,9 @@ inline constexpr std::size_t kBufferSize = std::size_t{1} << 20;
 inline constexpr std::size_t kCopyDepth = 4;
 
 void writeAll(int fd, const char* data, std::size_t n);
+// Creates the parents of `target`. Throws core::ApiError 409 when a regular file is in the way
+// (a key conflict), 507 when the disk is full.
+void makeParents(const fs::path& target);
 void fsyncDirectory(const fs::path& dir);
 
 // A file created in `dir` under a random name; closed and unlinked on destruction unless
@@ -47,6 +50,8 @@ class TempFile {
   // Without `durable` both fsyncs are skipped (for files that can be rebuilt after a crash).
   std::uint64_t commitAs(const fs::path& target, bool durable = true);
   const fs::path& path() const { return path_; }
+  // What ReadOnlyFile::identity() will say of the file once committed (a rename keeps it).
+  std::string identity() const;
 
  private:
   fs::path path_;

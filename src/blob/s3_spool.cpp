@@ -18,7 +18,7 @@ namespace {
 constexpr std::size_t kChunk = 256 * 1024;
 
 core::ApiError ioError(const std::string& what) {
-  return core::ApiError::internal("upload spool: " + what + ": " + std::strerror(errno));
+  return core::fileSystemError("upload spool: " + what, errno);
 }
 
 std::size_t readAt(int fd, char* buffer, std::size_t n, std::uint64_t offset) {

@@ -16,6 +16,14 @@ Response errorResponse(int status, std::string_view message) {
   return r;
 }
 
+Response errorResponse(const core::ApiError& e) {
+  bool shown = e.messageIsPublic() || e.status() != 500;
+  Response r = errorResponse(e.status(), shown ? e.what() : "internal error");
+  if (e.retryAfterSeconds() > 0)
+    r.headers.emplace_back("Retry-After", std::to_string(e.retryAfterSeconds()));
+  return r;
+}
+
 Response successResponse(int status, std::string_view dataJson) {
   Response r;
   r.status = status;

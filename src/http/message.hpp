@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/error.hpp"
+
 namespace assetd::http {
 
 struct Request {
@@ -32,6 +34,9 @@ struct Response {
 
 // {"status":"fail"|"error","message":...,"error":{"statusCode":N}}: the body of every 4xx/5xx.
 Response errorResponse(int status, std::string_view message);
+// The error body of `e`: its message when it may be shown (else "internal error"), and
+// Retry-After when it names one.
+Response errorResponse(const core::ApiError& e);
 // {"status":"success","data":<dataJson>} with the given status.
 Response successResponse(int status, std::string_view dataJson);
 

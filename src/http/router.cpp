@@ -59,9 +59,8 @@ Response Router::dispatch(Request& request) const {
     return errorResponse(404, "no route for " + request.method + " " + request.path);
   } catch (const core::ApiError& e) {
     // A 500's details (database or file system errors) go to the log, not to the client.
-    if (e.status() >= 500) spdlog::error("{} {}: {}", request.method, request.path, e.what());
-    return errorResponse(e.status(),
-                         e.messageIsPublic() || e.status() != 500 ? e.what() : "internal error");
+    if (e.status() >= 500) spdlog::error("{} {}: {}", request.method, request.path, e.logText());
+    return errorResponse(e);
   } catch (const std::exception& e) {
     spdlog::error("{} {}: unexpected error: {}", request.method, request.path, e.what());
     return errorResponse(500, "internal error");

@@ -126,14 +126,15 @@ struct Server::Impl {
         streamRoute.handle(exchange);
         exchange.finish();
       } catch (const std::exception& e) {
-        int status = 500;
-        if (auto* apiError = dynamic_cast<const core::ApiError*>(&e)) status = apiError->status();
-        if (status >= 500)
-          spdlog::error("{} {}: {}", exchange.request().method, exchange.request().path, e.what());
+        auto* apiError = dynamic_cast<const core::ApiError*>(&e);
+        Response r = apiError ? errorResponse(*apiError) : errorResponse(500, "internal error");
+        if (r.status >= 500)
+          spdlog::error("{} {}: {}", exchange.request().method, exchange.request().path,
+                        apiError ? apiError->logText() : e.what());
         if (!exchange.headSent()) {
           try {
-            Response r = errorResponse(status, status >= 500 ? "internal error" : e.what());
-            exchange.sendHead(r.status, {{"Content-Type", r.contentType}}, r.body.size());
+            r.headers.emplace_back("Content-Type", r.contentType);
+            exchange.sendHead(r.status, r.headers, r.body.size());
             exchange.sendBody(r.body.data(), r.body.size());
             exchange.finish();
           } catch (const std::exception&) {

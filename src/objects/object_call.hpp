@@ -43,7 +43,8 @@ class S3Call {
   void sendXml(int status, const std::string& xml, HeaderList extra = {});
   // S3's XML error; a HEAD gets the headers only. Drains a small unread body first so the
   // client sees the answer instead of a reset connection.
-  void sendError(int status, std::string_view code, std::string_view message);
+  void sendError(int status, std::string_view code, std::string_view message,
+                 HeaderList extra = {});
 
   // The body with its integrity checks (see PayloadReader).
   s3::PayloadReader payload();

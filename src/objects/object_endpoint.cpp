@@ -47,6 +47,10 @@ std::pair<int, std::string> codeFor(int status, std::string_view message) {
       return {416, "InvalidRange"};
     case 501:
       return {501, "NotImplemented"};
+    case 503:
+      return {503, "ServiceUnavailable"};
+    case 507:  // no S3 code of its own; S3-compatible stores answer 507 with a code like this
+      return {507, "InsufficientStorage"};
     default:
       return {500, "InternalError"};
   }
@@ -56,17 +60,21 @@ struct Failure {
   int status;
   std::string code;
   std::string message;
+  HeaderList headers;  // Retry-After
 };
 
 Failure describe(const std::exception& e) {
   if (auto* s3 = dynamic_cast<const s3::S3Error*>(&e))
-    return {s3->status(), s3->code(), s3->what()};
+    return {s3->status(), s3->code(), s3->what(), {}};
   if (auto* api = dynamic_cast<const core::ApiError*>(&e)) {
     auto [status, code] = codeFor(api->status(), api->what());
-    if (status < 500) return {status, code, api->what()};
-    return {status, code, "We encountered an internal error. Please try again."};
+    HeaderList headers;
+    if (api->retryAfterSeconds() > 0)
+      headers.emplace_back("Retry-After", std::to_string(api->retryAfterSeconds()));
+    if (api->messageIsPublic()) return {status, code, api->what(), std::move(headers)};
+    return {status, code, "We encountered an internal error. Please try again.", {}};
   }
-  return {500, "InternalError", "We encountered an internal error. Please try again."};
+  return {500, "InternalError", "We encountered an internal error. Please try again.", {}};
 }
 
 s3::S3Error methodNotAllowed() {
@@ -244,10 +252,11 @@ void S3Call::sendXml(int status, const std::string& xml, HeaderList extra) {
   exchange.finish();
 }
 
-void S3Call::sendError(int status, std::string_view code, std::string_view message) {
+void S3Call::sendError(int status, std::string_view code, std::string_view message,
+                       HeaderList extra) {
   drainSmallBody();
   std::string xml = s3::s3xml::error(code, message, resource(), requestId);
-  HeaderList extra = {{"Content-Type", "application/xml"}};
+  extra.emplace_back("Content-Type", "application/xml");
   if (status == 416) {
     if (auto object = key.empty() ? std::nullopt : store.head(key))
       extra.emplace_back("Content-Range", "bytes */" + std::to_string(object->size));
@@ -320,9 +329,9 @@ http::StreamRoute objectEndpoint(blob::LocalBlobStore& store, ObjectEndpointConf
     } catch (const std::exception& e) {
       if (call.bodyBroken()) return;   // the client is gone: nothing stored, nobody to answer
       if (exchange.headSent()) throw;  // mid-response: the server drops the connection
-      auto [status, code, message] = describe(e);
+      auto [status, code, message, headers] = describe(e);
       try {
-        call.sendError(status, code, message);
+        call.sendError(status, code, message, std::move(headers));
       } catch (const std::exception&) {
         return;  // the connection failed while answering; the server closes it
       }

@@ -17,6 +17,12 @@ std::unique_ptr<Store> openPostgresStore(const std::string& url, int poolSize) {
 
 namespace assetd::store::postgres {
 namespace detail {
+namespace {
+
+// A restarting database server usually accepts connections again within seconds.
+constexpr int kRetryAfterSeconds = 5;
+
+}  // namespace
 
 bool retryable(const PgError& e, bool commitSent) {
   if (e.is("40001") || e.is("40P01")) return true;  // serialization failure, deadlock
@@ -34,8 +40,16 @@ void rollbackQuietly(Connection& conn) {
   }
 }
 
-void fail(const PgError& e) {
-  throw core::ApiError::internal(std::string("database error: ") + e.what());
+void fail(const PgError& e, bool commitSent) {
+  std::string detail = std::string("database error: ") + e.what();
+  // Class 08 is a connection exception; 57P01-57P03: the server shuts down or is starting.
+  bool unreachable = e.connectionLost() || e.sqlstate().starts_with("08") || e.is("57P01") ||
+                     e.is("57P02") || e.is("57P03");
+  // A connection lost after COMMIT was sent leaves the outcome unknown: not safe to retry.
+  if (unreachable && !commitSent)
+    throw core::ApiError::unavailable("the database cannot be reached", detail, kRetryAfterSeconds);
+  if (e.is("53100")) throw core::ApiError::insufficientStorage(detail);  // disk_full
+  throw core::ApiError::internal(detail);
 }
 
 }  // namespace detail

@@ -29,7 +29,9 @@ struct PostgresEngine {
 
   // Runs `body(Connection&)` in a transaction of `mode` and returns what it returns, retrying
   // the whole body on a deadlock, a serialization failure, or a connection lost before COMMIT.
-  // Database errors that remain become ApiError 500; ApiErrors pass through (rolled back).
+  // Database errors that remain become ApiErrors (detail::fail: 503 with Retry-After while the
+  // database cannot be reached, 507 when its disk is full, else 500); ApiErrors pass through
+  // (rolled back).
   template <class Body>
   std::invoke_result_t<Body&, Connection&> run(Mode mode, Body&& body);
 
@@ -48,7 +50,7 @@ namespace detail {
 bool retryable(const PgError& e, bool commitSent);
 void begin(Connection& conn, bool readOnly);
 void rollbackQuietly(Connection& conn);
-[[noreturn]] void fail(const PgError& e);
+[[noreturn]] void fail(const PgError& e, bool commitSent);
 }  // namespace detail
 
 template <class Body>
@@ -69,7 +71,7 @@ std::invoke_result_t<Body&, Connection&> PostgresEngine::run(Mode mode, Body&& b
     } catch (const PgError& e) {
       if (mode != Mode::Single) detail::rollbackQuietly(conn);
       if (attempt < kMaxAttempts && detail::retryable(e, commitSent)) continue;
-      detail::fail(e);
+      detail::fail(e, commitSent);
     } catch (...) {
       if (mode != Mode::Single) detail::rollbackQuietly(conn);
       throw;

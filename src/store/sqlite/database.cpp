@@ -11,6 +11,9 @@ namespace {
 // are dropped so the cache cannot grow without bound.
 constexpr std::size_t kMaxCachedStatements = 256;
 
+// A database that stayed locked through the busy timeout is usually free again soon.
+constexpr int kRetryAfterSeconds = 5;
+
 int textLength(std::string_view text, sqlite3* db) {
   if (text.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
     throwSqliteError(db, SQLITE_TOOBIG, "binding text");
@@ -19,12 +22,31 @@ int textLength(std::string_view text, sqlite3* db) {
 
 }  // namespace
 
+core::ApiError sqliteError(int rc, int systemErrno, const std::string& detail) {
+  switch (rc & 0xff) {
+    case SQLITE_FULL:
+      return core::ApiError::insufficientStorage(detail);
+    case SQLITE_IOERR:
+      if (core::isNoSpace(systemErrno)) return core::ApiError::insufficientStorage(detail);
+      break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return core::ApiError::unavailable("the database is locked", detail, kRetryAfterSeconds);
+    case SQLITE_CANTOPEN:
+      return core::ApiError::unavailable("the database cannot be opened", detail,
+                                         kRetryAfterSeconds);
+    default:
+      break;
+  }
+  return core::ApiError::internal(detail);
+}
+
 void throwSqliteError(sqlite3* db, int rc, std::string_view what) {
   std::string message = "database error (";
   message += what;
   message += "): ";
   message += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  throw core::ApiError::internal(message);
+  throw sqliteError(rc, db != nullptr ? sqlite3_system_errno(db) : 0, message);
 }
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
@@ -115,8 +137,9 @@ Database::Database(const std::string& path, Mode mode) {
   if (rc != SQLITE_OK) {
     std::string message = "cannot open database " + path + ": " +
                           (db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+    int systemErrno = db_ != nullptr ? sqlite3_system_errno(db_) : 0;
     sqlite3_close_v2(db_);
-    throw core::ApiError::internal(message);
+    throw sqliteError(rc, systemErrno, message);
   }
   sqlite3_extended_result_codes(db_, 1);
 }
@@ -132,7 +155,7 @@ void Database::exec(const char* sql) {
   if (rc != SQLITE_OK) {
     std::string message = error != nullptr ? error : sqlite3_errstr(rc);
     sqlite3_free(error);
-    throw core::ApiError::internal("database error (exec): " + message);
+    throw sqliteError(rc, sqlite3_system_errno(db_), "database error (exec): " + message);
   }
 }
 

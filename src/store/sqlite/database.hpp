@@ -1,7 +1,8 @@
 #pragma once
 // A thin RAII layer over the SQLite C API: one connection, prepared statements (cached per
 // connection by their SQL text) and a transaction guard. Every failure throws core::ApiError
-// 500, so callers never look at result codes.
+// (sqliteError: 500, or 507 / 503 for a full disk / a locked database), so callers never look at
+// result codes.
 #include <sqlite3.h>
 
 #include <cstdint>
@@ -10,9 +11,17 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "core/error.hpp"
+
 namespace assetd::store::sqlite {
 
-// Throws the ApiError 500 for result code `rc` on `db`, mentioning `what`.
+// The ApiError for the (extended) result code `rc`, whose operating system error was
+// `systemErrno`: 507 for a full disk (SQLITE_FULL, or an I/O error with ENOSPC), 503 with
+// Retry-After for a database that is locked past the busy timeout or cannot be opened, 500
+// otherwise. `detail` (SQLite's message) goes to the log.
+core::ApiError sqliteError(int rc, int systemErrno, const std::string& detail);
+
+// Throws sqliteError for result code `rc` on `db`, mentioning `what`.
 [[noreturn]] void throwSqliteError(sqlite3* db, int rc, std::string_view what);
 
 class Statement {

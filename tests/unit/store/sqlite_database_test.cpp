@@ -1,5 +1,8 @@
 // The thin SQLite layer: statements, their cache, transactions, errors.
 #include "store/sqlite/database.hpp"
+
+#include <cerrno>
+
 #include "store_fixture.hpp"
 
 namespace assetd::store::testing {
@@ -105,6 +108,48 @@ TEST_F(DatabaseTest, ReadOnlyConnectionsCannotWrite) {
   Database reader(dir.file("d.db"), Database::Mode::ReadOnly);
   EXPECT_EQ(errorStatus([&] { reader.exec("INSERT INTO t (x) VALUES (1)"); }), 500);
   EXPECT_EQ(count(), 0);
+}
+
+TEST_F(DatabaseTest, AFullDatabaseIs507) {
+  db.exec("PRAGMA max_page_count = 3");  // the file may not grow: SQLITE_FULL, as on a full disk
+  try {
+    db.exec("INSERT INTO t (s) VALUES (printf('%.100000c', 'x'))");
+    FAIL() << "the insert fit";
+  } catch (const core::ApiError& e) {
+    EXPECT_EQ(e.status(), 507) << e.logText();
+    EXPECT_STREQ(e.what(), core::ApiError::kInsufficientStorage);
+    EXPECT_NE(e.logText().find("database or disk is full"), std::string::npos) << e.logText();
+  }
+  EXPECT_EQ(count(), 0);  // nothing of the statement is left, and the connection still works
+}
+
+TEST_F(DatabaseTest, AWriteLockHeldPastTheBusyTimeoutIs503WithRetryAfter) {
+  Database other{dir.file("d.db"), Database::Mode::ReadWrite};
+  Transaction holding(other, Transaction::Kind::Write);
+  try {
+    Transaction waiting(db, Transaction::Kind::Write);  // no busy timeout on this connection
+    FAIL() << "took the lock";
+  } catch (const core::ApiError& e) {
+    EXPECT_EQ(e.status(), 503) << e.logText();
+    EXPECT_STREQ(e.what(), "service unavailable: the database is locked; retry later");
+    EXPECT_GT(e.retryAfterSeconds(), 0);
+  }
+}
+
+TEST(SqliteError, MapsResultCodesToStatuses) {
+  using sqlite::sqliteError;
+  EXPECT_EQ(sqliteError(SQLITE_FULL, 0, "d").status(), 507);
+  EXPECT_EQ(sqliteError(SQLITE_IOERR_WRITE, ENOSPC, "d").status(), 507);
+  EXPECT_EQ(sqliteError(SQLITE_IOERR_FSYNC, EDQUOT, "d").status(), 507);
+  EXPECT_EQ(sqliteError(SQLITE_IOERR_WRITE, EIO, "d").status(), 500);
+  EXPECT_EQ(sqliteError(SQLITE_BUSY, 0, "d").status(), 503);
+  EXPECT_EQ(sqliteError(SQLITE_BUSY_SNAPSHOT, 0, "d").status(), 503);
+  EXPECT_EQ(sqliteError(SQLITE_LOCKED, 0, "d").status(), 503);
+  EXPECT_EQ(sqliteError(SQLITE_CANTOPEN, ENOENT, "d").status(), 503);
+  EXPECT_GT(sqliteError(SQLITE_CANTOPEN, ENOENT, "d").retryAfterSeconds(), 0);
+  EXPECT_EQ(sqliteError(SQLITE_CONSTRAINT_UNIQUE, 0, "d").status(), 500);
+  EXPECT_EQ(sqliteError(SQLITE_CORRUPT, 0, "d").status(), 500);
+  EXPECT_FALSE(sqliteError(SQLITE_CORRUPT, 0, "d").messageIsPublic());
 }
 
 }  // namespace

@@ -86,8 +86,9 @@ TEST(SqliteStoreOpen, SetsWalAndForeignKeys) {
             404);
 }
 
-TEST(SqliteStoreOpen, UnopenablePathIsAnError) {
-  EXPECT_EQ(errorStatus([] { openSqliteStore("/nonexistent-dir/assetd/x.db"); }), 500);
+// A database that cannot be opened is unavailable (503 with Retry-After), not a fault of the code.
+TEST(SqliteStoreOpen, UnopenablePathIsUnavailable) {
+  EXPECT_EQ(errorStatus([] { openSqliteStore("/nonexistent-dir/assetd/x.db"); }), 503);
 }
 
 // --- organizations and keys ---
