@@ -8,7 +8,7 @@ build=(g++ cmake ninja-build pkg-config git ca-certificates
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libssl-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev libpq-dev)
-test=(python3 python3-pytest python3-requests python3-jsonschema curl clang-format procps
+test=(python3 python3-pytest python3-requests python3-jsonschema python3-prometheus-client curl clang-format procps
   python3-swift memcached python3-boto3 awscli s3cmd openssl postgresql nginx)
 bench=(wrk sqlite3 python3 python3-requests procps)
 

@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
 
   addCopyOptions(*serveCmd, serveConfig.copy);
+  addOpsOptions(*serveCmd, serveConfig.ops);
   addBlobOptions(*serveCmd, serveConfig.blob);
   addDatabaseOptions(*serveCmd, serveConfig.database, true);
 

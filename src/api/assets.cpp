@@ -41,7 +41,7 @@ core::AssetQuery assetQuery(const http::Params& params) {
 
 void registerAssetRoutes(http::Router& router, ApiContext& ctx) {
   router.add("GET", "/v2/project/{}/assets", [&ctx](http::Request& req) {
-    auto who = authenticate(req, ctx.store);
+    auto who = authenticate(req, ctx);
     auto query = assetQuery(http::Params::parseQuery(req.rawQuery));
     auto result = ctx.store.listAssets(who.organizationId, req.pathParams[0], query);
     std::string out;
@@ -56,7 +56,7 @@ void registerAssetRoutes(http::Router& router, ApiContext& ctx) {
   });
 
   router.add("DELETE", "/v2/project/{}/assets", [&ctx](http::Request& req) {
-    auto who = authenticate(req, ctx.store);
+    auto who = authenticate(req, ctx);
     auto decoded = decodeDeleteAssets(req.body);
     auto result = ctx.store.deleteAssets(who.organizationId, req.pathParams[0], decoded.ids);
     return ok(R"({"deleted":)" + std::to_string(result.deleted) + R"(,"failed":)" +
@@ -64,7 +64,7 @@ void registerAssetRoutes(http::Router& router, ApiContext& ctx) {
   });
 
   router.add("POST", "/v2/assets/{}", [&ctx](http::Request& req) {
-    auto who = authenticate(req, ctx.store);
+    auto who = authenticate(req, ctx);
     auto patch = decodeAssetPatch(req.body);
     auto asset = ctx.store.updateAsset(who.organizationId, req.pathParams[0], patch);
     if (!asset) throw core::ApiError::notFound("asset");

@@ -9,7 +9,7 @@ namespace assetd::api {
 
 void registerBatchRoutes(http::Router& router, ApiContext& ctx) {
   router.add("POST", "/v2/batches/{}", [&ctx](http::Request& req) {
-    auto who = authenticate(req, ctx.store);
+    auto who = authenticate(req, ctx);
     auto specs = decodeBatchSpecs(req.body);
     auto project = ctx.store.replaceBatches(who.organizationId, req.pathParams[0], specs);
     if (!project) throw core::ApiError::notFound("project");
@@ -20,7 +20,7 @@ void registerBatchRoutes(http::Router& router, ApiContext& ctx) {
   });
 
   router.add("POST", "/v2/assignBatches", [&ctx](http::Request& req) {
-    auto who = authenticate(req, ctx.store);
+    auto who = authenticate(req, ctx);
     auto result = ctx.store.assignBatches(who.organizationId, decodeAssignBatches(req.body));
     std::string out =
         R"({"assets":{"modifiedCount":)" + std::to_string(result.modifiedCount) + R"(,"batches":)";

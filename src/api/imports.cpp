@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "http/multipart.hpp"
+#include "metrics/registry.hpp"
 
 namespace assetd::api {
 namespace {
@@ -99,11 +100,19 @@ core::ImportResult importChat(ApiContext& ctx, const core::Principal& who,
   }
 }
 
+// Counts the assets an import created, by kind ("cloud" or "chat").
+void countImported(const core::ImportResult& result, const char* kind) {
+  metrics::global()
+      .counter("assetd_assets_imported_total", "Assets created by imports, by import route",
+               {{"kind", kind}})
+      .inc(static_cast<std::uint64_t>(result.assetsCreated));
+}
+
 }  // namespace
 
 void registerImportRoutes(http::Router& router, ApiContext& ctx) {
   router.add("POST", "/v2/project/{}/cloud", [&ctx](http::Request& req) {
-    auto who = authenticate(req, ctx.store);
+    auto who = authenticate(req, ctx);
     auto project = ctx.store.getProject(who.organizationId, req.pathParams[0]);
     if (!project) throw core::ApiError::notFound("project");
     PreLabelValidator validator(project->categorySchemaJson);
@@ -113,17 +122,19 @@ void registerImportRoutes(http::Router& router, ApiContext& ctx) {
     decoded.request.createdBy = who.keyName;
     bool copies = markDataInServerStore(ctx.objects, decoded.request.assets);
     auto result = ctx.store.importAssets(who.organizationId, project->id, decoded.request);
+    countImported(result, "cloud");
     if (copies && ctx.copiesQueued) ctx.copiesQueued();
     return ok(importData(result, decoded.preLabelsCount, decoded.validPreLabelsCount), 201);
   });
 
   router.add("POST", "/v2/project/{}/chat", [&ctx](http::Request& req) {
-    auto who = authenticate(req, ctx.store);
+    auto who = authenticate(req, ctx);
     auto project = ctx.store.getProject(who.organizationId, req.pathParams[0]);
     if (!project) throw core::ApiError::notFound("project");
     auto [fields, file] = chatFields(req);
     auto chat = decodeChatImport(fields, file);
     auto result = importChat(ctx, who, *project, chat);
+    countImported(result, "chat");
     return ok(importData(result, 0, 0), 201);
   });
 }

@@ -19,13 +19,13 @@ std::string projectData(const core::Project& project) {
 
 void registerProjectRoutes(http::Router& router, ApiContext& ctx) {
   router.add("POST", "/v2/project", [&ctx](http::Request& req) {
-    auto who = authenticate(req, ctx.store);
+    auto who = authenticate(req, ctx);
     auto project = ctx.store.createProject(who.organizationId, decodeNewProject(req.body));
     return ok(projectData(project));
   });
 
   router.add("GET", "/v2/project/{}", [&ctx](http::Request& req) {
-    auto who = authenticate(req, ctx.store);
+    auto who = authenticate(req, ctx);
     auto project = ctx.store.getProject(who.organizationId, req.pathParams[0]);
     if (!project) throw core::ApiError::notFound("project");
     // The SDK's asset-builder helper reads categorySchema beside data as well as inside it.
@@ -38,7 +38,7 @@ void registerProjectRoutes(http::Router& router, ApiContext& ctx) {
   });
 
   router.add("POST", "/v2/project/{}", [&ctx](http::Request& req) {
-    auto who = authenticate(req, ctx.store);
+    auto who = authenticate(req, ctx);
     auto patch = decodeProjectPatch(req.body);
     auto project = ctx.store.updateProject(who.organizationId, req.pathParams[0], patch);
     if (!project) throw core::ApiError::notFound("project");
@@ -46,14 +46,14 @@ void registerProjectRoutes(http::Router& router, ApiContext& ctx) {
   });
 
   router.add("DELETE", "/v2/project/{}", [&ctx](http::Request& req) {
-    auto who = authenticate(req, ctx.store);
+    auto who = authenticate(req, ctx);
     if (!ctx.store.deleteProject(who.organizationId, req.pathParams[0]))
       throw core::ApiError::notFound("project");
     return ok(R"({"deleted":true})");
   });
 
   router.add("GET", "/v2/listProjects", [&ctx](http::Request& req) {
-    auto who = authenticate(req, ctx.store);
+    auto who = authenticate(req, ctx);
     auto params = http::Params::parseQuery(req.rawQuery);
     auto page = intParam(params, "page", 1, 1, 1'000'000'000);
     auto limit = intParam(params, "limit", 10, 1, 100);

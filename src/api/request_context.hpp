@@ -10,8 +10,13 @@
 
 namespace assetd::api {
 
+struct ApiContext;
+
 // The organization behind the `apikey` header (bare key, or "apikey <key>"). 401 otherwise.
-core::Principal authenticate(const http::Request& request, store::Store& store);
+// With the context's rate limits: 429 (with Retry-After) when the key is over its rate, or when
+// the client's address failed authentication too often (then the key is not even looked up).
+// Records the key id in the request's log (ops::currentRequest()).
+core::Principal authenticate(const http::Request& request, ApiContext& context);
 
 // authenticate, and whether `projectId` is a live project of the caller's organization, in
 // one store read (for routes that need the project to exist but not its record).
@@ -19,7 +24,7 @@ struct ProjectAccess {
   core::Principal who;
   bool projectExists = false;
 };
-ProjectAccess authenticateWithProject(const http::Request& request, store::Store& store,
+ProjectAccess authenticateWithProject(const http::Request& request, ApiContext& context,
                                       const std::string& projectId);
 
 // An integer query parameter in [min, max], `fallback` when absent; otherwise 400

@@ -6,6 +6,7 @@
 
 #include "blob/blob_store.hpp"
 #include "http/router.hpp"
+#include "ops/rate_limits.hpp"
 #include "sign/secrets.hpp"
 #include "store/store.hpp"
 
@@ -30,9 +31,22 @@ struct ApiContext {
   sign::secrets::MasterKey masterKey;
   // Called after an import queued uploadLocal copies, so the copier starts on them at once.
   std::function<void()> copiesQueued;
+  // Rate limits of API keys and of addresses failing authentication; nullptr for none.
+  ops::RateLimits* limits = nullptr;
 };
 
 void registerRoutes(http::Router& router, ApiContext& context);
+
+// The operations routes, outside /v2: GET /healthz (the process answers), GET /readyz (the
+// database and the object store answer, and the server is not draining; else 503) and, unless
+// `metrics` is false, GET /metrics (metrics::global() as Prometheus text; with a non-empty
+// `metricsToken` only for "Authorization: Bearer <token>", else 401).
+struct OpsRoutes {
+  std::function<bool()> draining;
+  bool metrics = true;
+  std::string metricsToken;
+};
+void registerOpsRoutes(http::Router& router, ApiContext& context, OpsRoutes ops);
 
 // Per resource, one file each.
 void registerProjectRoutes(http::Router& router, ApiContext& context);

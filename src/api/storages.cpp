@@ -44,7 +44,7 @@ void renderStorage(std::string& out, const core::Storage& s) {
 
 void registerStorageRoutes(http::Router& router, ApiContext& ctx) {
   router.add("GET", "/v2/storages", [&ctx](http::Request& req) {
-    auto who = authenticate(req, ctx.store);
+    auto who = authenticate(req, ctx);
     auto params = http::Params::parseQuery(req.rawQuery);
     auto id = params.get("_id");
     // The SDK looks one storage up with ?_id= and expects an empty list when it is unknown.
@@ -60,7 +60,7 @@ void registerStorageRoutes(http::Router& router, ApiContext& ctx) {
   });
 
   router.add("POST", "/v2/storages", [&ctx](http::Request& req) {
-    auto who = authenticate(req, ctx.store);
+    auto who = authenticate(req, ctx);
     auto decoded = decodeStorage(req.body);
     decoded.storage.id = core::newObjectId();
     decoded.storage.sealedCredentials =
@@ -73,7 +73,7 @@ void registerStorageRoutes(http::Router& router, ApiContext& ctx) {
   });
 
   router.add("DELETE", "/v2/storages/{}", [&ctx](http::Request& req) {
-    auto who = authenticate(req, ctx.store);
+    auto who = authenticate(req, ctx);
     if (!ctx.store.deleteStorage(who.organizationId, req.pathParams[0]))
       throw core::ApiError::notFound("storage");
     return ok(R"({"deleted":true})");

@@ -42,7 +42,7 @@ void addDeprecatedTaskParams(const http::Params& params, core::TaskFilter& filte
 
 void registerTaskRoutes(http::Router& router, ApiContext& ctx) {
   router.add("GET", "/v2/project/{}/tasks", [&ctx](http::Request& req) {
-    auto who = authenticate(req, ctx.store);
+    auto who = authenticate(req, ctx);
     auto params = http::Params::parseQuery(req.rawQuery);
     core::TaskQuery query;
     query.page = intParam(params, "page", 1, 1, 1'000'000'000);
@@ -65,7 +65,7 @@ void registerTaskRoutes(http::Router& router, ApiContext& ctx) {
   });
 
   router.add("GET", "/v2/task/{}", [&ctx](http::Request& req) {
-    auto who = authenticate(req, ctx.store);
+    auto who = authenticate(req, ctx);
     auto params = http::Params::parseQuery(req.rawQuery);
     bool includeAnswer = boolParam(params, "includeAnswer", false);
     auto task = ctx.store.getTask(who.organizationId, req.pathParams[0]);

@@ -39,8 +39,8 @@ std::optional<core::Storage> storageOf(ApiContext& ctx, const core::Principal& w
 // named. Its 404 is left to the handler, after the parameters are validated.
 ProjectAccess callerAndProject(ApiContext& ctx, const http::Request& req,
                                const std::optional<std::string>& project) {
-  if (project) return authenticateWithProject(req, ctx.store, *project);
-  return ProjectAccess{authenticate(req, ctx.store), false};
+  if (project) return authenticateWithProject(req, ctx, *project);
+  return ProjectAccess{authenticate(req, ctx), false};
 }
 
 http::Response urlData(const char* key, const std::string& url) {

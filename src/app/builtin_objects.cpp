@@ -11,7 +11,8 @@
 namespace assetd::app {
 
 BuiltinObjectStore startBuiltinObjectStore(const ServeConfig& config, const std::string& bucket,
-                                           const std::string& publicUrl, http::Server& server) {
+                                           const std::string& publicUrl, http::Server& server,
+                                           ops::RateLimits* limits) {
   ObjectCredentials credentials = effectiveObjectCredentials(config.dataDir, config.s3AccessKey,
                                                              config.s3SecretKey, config.s3Region);
   credentials.endpoint = publicUrl;
@@ -31,6 +32,7 @@ BuiltinObjectStore startBuiltinObjectStore(const ServeConfig& config, const std:
   endpoint.credentials = {credentials.accessKeyId, credentials.secretAccessKey, ""};
   endpoint.region = credentials.region;
   endpoint.publicUrl = publicUrl;
+  endpoint.limits = limits;
   server.setStreamRoute(objects::objectEndpoint(*out.store, std::move(endpoint)));
 
   objects::UploadExpiry::Reports reports;

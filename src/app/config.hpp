@@ -7,6 +7,7 @@
 #include "app/blob_config.hpp"
 #include "app/copy_config.hpp"
 #include "app/database_config.hpp"
+#include "app/ops_config.hpp"
 
 namespace assetd::app {
 
@@ -20,6 +21,7 @@ struct ServeConfig {
   DatabaseConfig database;  // the record store (default: SQLite in the data directory)
   CopyConfig copy;          // uploadLocal background copies
   BlobConfig blob;          // where file bodies live: the built-in store or an external S3 service
+  OpsConfig ops;            // rate limits, connection limits and timeouts, drain, metrics, logs
   // The built-in S3 endpoint's key pair (both or neither) and region; default: the pair kept in
   // the data directory, us-east-1.
   std::string s3AccessKey;

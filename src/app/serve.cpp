@@ -16,6 +16,9 @@
 #include "blob/blob_store.hpp"
 #include "core/json_text.hpp"
 #include "http/server.hpp"
+#include "metrics/registry.hpp"
+#include "ops/rate_limits.hpp"
+#include "ops/request_log.hpp"
 #include "sign/secrets.hpp"
 #include "store/store.hpp"
 
@@ -63,9 +66,19 @@ void printReady(const std::string& url, const std::optional<FirstStart>& first) 
   std::fflush(stdout);
 }
 
+void countBuildInfo() {
+  metrics::global()
+      .gauge("assetd_build_info", "The running build: version, commit and compiler (always 1)",
+             {{"version", ASSETD_VERSION}, {"commit", ASSETD_COMMIT}, {"compiler", __VERSION__}})
+      .set(1);
+}
+
 }  // namespace
 
 int serve(const ServeConfig& config) {
+  ops::configureLogging(config.ops.logFormat == "json" ? ops::LogFormat::json
+                                                       : ops::LogFormat::text);
+  countBuildInfo();
   auto listen = parseListen(config.listen);
   std::filesystem::create_directories(config.dataDir);
   auto store = openConfiguredStore(config.database, config.dataDir);
@@ -81,6 +94,13 @@ int serve(const ServeConfig& config) {
   options.maxBodyBytes = config.maxBodyBytes;
   options.ioThreads = config.ioThreads;
   options.workerThreads = config.workerThreads;
+  options.maxConnections = config.ops.maxConnections;
+  options.headerTimeoutSeconds = config.ops.headerTimeoutSeconds;
+  options.idleTimeoutSeconds = config.ops.idleTimeoutSeconds;
+  options.bodyTimeoutSeconds = config.ops.bodyTimeoutSeconds;
+  options.drainSeconds = config.ops.drainSeconds;
+  options.requestIds = config.ops.requestIds;
+  options.metrics = config.ops.metrics;
 
   http::Router router;
   // The server is built before the blob store because signed URLs must name the bound port.
@@ -96,15 +116,19 @@ int serve(const ServeConfig& config) {
   // served S3-style on every path outside /v2.
   auto external = openExternalObjectStore(config.blob, config.dataDir);
   BuiltinObjectStore builtin;
-  if (!external) builtin = startBuiltinObjectStore(config, kBucket, publicUrl, server);
+  ops::RateLimits limits(config.ops.rate);
+  if (!external) builtin = startBuiltinObjectStore(config, kBucket, publicUrl, server, &limits);
   blob::BlobStore* blobs = external ? external->store.get() : builtin.store.get();
   api::ObjectStoreAccess objects = external ? external->access : builtin.access;
   if (external) spdlog::info("objects in bucket {} at {}", objects.bucket, objects.publicUrl);
-  api::ApiContext context{*store, *blobs, objects, masterKey, {}};
+  api::ApiContext context{*store, *blobs, objects, masterKey, {}, &limits};
   // uploadLocal copies run beside the server; stopping gives unfinished ones back for next start.
   auto copier = startBackgroundCopies(config.copy, *store, *blobs);
   context.copiesQueued = [&copier] { copier->wake(); };
   api::registerRoutes(router, context);
+  api::registerOpsRoutes(
+      router, context,
+      {[&server] { return server.draining(); }, config.ops.metrics, config.ops.metricsToken});
 
   printReady(url, first);
   spdlog::info("assetd serving {} (data in {})", url, config.dataDir);

@@ -46,6 +46,12 @@ class ApiError : public std::runtime_error {
     e.retryAfterSeconds_ = retryAfterSeconds;
     return e;
   }
+  // 429: a rate limit refused the request; the answer says to retry after `seconds`.
+  static ApiError tooManyRequests(int seconds) {
+    ApiError e(429, "too many requests: retry after " + std::to_string(seconds) + " s");
+    e.retryAfterSeconds_ = seconds;
+    return e;
+  }
   // Whether the message may be shown to the client (always for 4xx).
   bool messageIsPublic() const { return status_ < 500 || public_; }
   // What the log says about a server-side failure: the cause when the client sees less.

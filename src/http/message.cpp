@@ -1,6 +1,7 @@
 #include "http/message.hpp"
 
 #include "core/json_text.hpp"
+#include "ops/request_log.hpp"
 
 namespace assetd::http {
 
@@ -12,7 +13,12 @@ Response errorResponse(int status, std::string_view message) {
   core::appendJsonString(r.body, message);
   r.body += R"(,"error":{"statusCode":)";
   r.body += std::to_string(status);
-  r.body += "}}";
+  r.body += '}';
+  if (auto* log = ops::currentRequest(); log && !log->requestId.empty()) {
+    r.body += R"(,"requestId":)";
+    core::appendJsonString(r.body, log->requestId);
+  }
+  r.body += '}';
   return r;
 }
 

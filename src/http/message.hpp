@@ -16,6 +16,8 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
   std::string body;
   std::vector<std::string> pathParams;  // filled by the router, percent-decoded, in order
+  std::string remoteAddress;            // the client's IP address, as text
+  int route = -1;                       // the router's index of the matched route, -1 for none
 
   // The first header with this (lowercase) name, or "" if absent.
   std::string_view header(std::string_view lowercaseName) const {
@@ -32,7 +34,8 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
-// {"status":"fail"|"error","message":...,"error":{"statusCode":N}}: the body of every 4xx/5xx.
+// {"status":"fail"|"error","message":...,"error":{"statusCode":N},"requestId":...}: the body of
+// every 4xx/5xx; requestId is the id of the request in scope (ops::currentRequest()), if any.
 Response errorResponse(int status, std::string_view message);
 // The error body of `e`: its message when it may be shown (else "internal error"), and
 // Retry-After when it names one.

@@ -24,10 +24,17 @@ std::vector<std::string_view> splitPath(std::string_view path) {
   return out;
 }
 
+bool matches(const std::vector<std::string>& pattern, const std::vector<std::string_view>& path) {
+  if (pattern.size() != path.size()) return false;
+  for (std::size_t i = 0; i < path.size(); ++i)
+    if (pattern[i] != "{}" && pattern[i] != path[i]) return false;
+  return true;
+}
+
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, Handler handler) {
-  Route route{std::move(method), {}, std::move(handler)};
+  Route route{std::move(method), pattern, {}, std::move(handler)};
   for (auto segment : splitPath(pattern)) route.segments.emplace_back(segment);
   routes_.push_back(std::move(route));
 }
@@ -36,18 +43,24 @@ void Router::setFallback(Handler handler) {
   fallback_ = std::move(handler);
 }
 
+bool Router::matchesPath(std::string_view path) const {
+  auto segments = splitPath(path);
+  for (const auto& route : routes_)
+    if (matches(route.segments, segments)) return true;
+  return false;
+}
+
 Response Router::dispatch(Request& request) const {
+  request.route = -1;
   try {
     auto segments = splitPath(request.path);
     bool pathMatched = false;
-    for (const auto& route : routes_) {
-      if (route.segments.size() != segments.size()) continue;
-      bool match = true;
-      for (std::size_t i = 0; i < segments.size() && match; ++i)
-        match = route.segments[i] == "{}" || route.segments[i] == segments[i];
-      if (!match) continue;
+    for (std::size_t index = 0; index < routes_.size(); ++index) {
+      const auto& route = routes_[index];
+      if (!matches(route.segments, segments)) continue;
       pathMatched = true;
       if (route.method != request.method) continue;
+      request.route = static_cast<int>(index);
       request.pathParams.clear();
       for (std::size_t i = 0; i < segments.size(); ++i)
         if (route.segments[i] == "{}")

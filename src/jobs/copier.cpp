@@ -7,6 +7,7 @@
 
 #include "core/time.hpp"
 #include "jobs/copy_failure.hpp"
+#include "jobs/copy_metrics.hpp"
 #include "jobs/object_key.hpp"
 
 namespace assetd::jobs {
@@ -114,7 +115,9 @@ void Copier::workLoop() {
     auto copying = running_.emplace(running_.end(), std::move(queue_.front()));
     queue_.pop_front();
     lock.unlock();
+    copiesRunning().add(1);
     copy(*copying);
+    copiesRunning().add(-1);
     lock.lock();
     running_.erase(copying);
     woken_ = true;  // a slot is free, and a retry may now be due sooner than thought
@@ -191,6 +194,7 @@ void Copier::copy(InFlight& copying) {
     if (copying.leaseLost) return;  // the job is another claim's now
     try {
       store_.releaseCopyJob(job);
+      copyJobsEnded("released").inc();
     } catch (const std::exception& e) {
       spdlog::warn("copy of asset {}: could not give the job back: {}", job.assetId, e.what());
     }
@@ -203,7 +207,9 @@ void Copier::copy(InFlight& copying) {
     return;
   }
   try {
-    if (!store_.completeCopyJob(job, blobs_.urlFor(key)))
+    if (store_.completeCopyJob(job, blobs_.urlFor(key)))
+      copyJobsEnded("done").inc();
+    else
       spdlog::warn("copy of asset {}: finished after its lease ran out", job.assetId);
   } catch (const std::exception& e) {  // the lease runs out and the job is tried again
     spdlog::error("copy of asset {}: cannot record completion: {}", job.assetId, e.what());
@@ -211,12 +217,14 @@ void Copier::copy(InFlight& copying) {
 }
 
 void Copier::recordFailure(const core::CopyJob& job, const std::string& reason, bool retryable) {
+  countCopyFailure(reason);
   try {
     if (retryable && job.attempts < options_.maxAttempts) {
       std::int64_t delay = retryDelayMillis(options_.backoff, job.attempts, jitter());
       spdlog::info("copy of asset {} failed (attempt {}), retrying in {} ms: {}", job.assetId,
                    job.attempts, delay, reason);
       store_.failCopyJob(job, reason, core::nowMillis() + delay);
+      copyJobsEnded("retried").inc();
       return;
     }
     std::string final =
@@ -224,6 +232,7 @@ void Copier::recordFailure(const core::CopyJob& job, const std::string& reason, 
                   : reason;
     spdlog::warn("copy of asset {} failed: {}", job.assetId, final);
     store_.failCopyJob(job, final, std::nullopt);
+    copyJobsEnded("failed").inc();
   } catch (const std::exception& e) {
     spdlog::error("copy of asset {}: cannot record failure: {}", job.assetId, e.what());
   }

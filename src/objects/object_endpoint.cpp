@@ -77,6 +77,14 @@ Failure describe(const std::exception& e) {
   return {500, "InternalError", "We encountered an internal error. Please try again.", {}};
 }
 
+// S3's answer to a client it holds back: 503 SlowDown, which S3 clients retry with back-off.
+void slowDownIf(int seconds) {
+  if (seconds > 0)
+    throw s3::S3Error(503, "SlowDown",
+                      "Too many failed authentications from this address; retry in " +
+                          std::to_string(seconds) + " s.");
+}
+
 s3::S3Error methodNotAllowed() {
   return s3::S3Error(405, "MethodNotAllowed",
                      "The specified method is not allowed against this resource.");
@@ -172,6 +180,8 @@ void authenticate(S3Call& call) {
   sign::sigv4::IncomingRequest incoming{call.request.method, call.request.path,
                                         call.request.rawQuery, call.request.headers};
   const sign::sigv4::Credentials& own = call.config.credentials;
+  auto* limits = call.config.limits;
+  if (limits) slowDownIf(limits->admitAddress(call.request.remoteAddress));
   sign::sigv4::VerifyOptions options;
   options.region = "";  // any region: the signature itself binds the one the client used
   call.auth = sign::sigv4::verify(
@@ -181,8 +191,10 @@ void authenticate(S3Call& call) {
         return own.secretAccessKey;
       },
       now, options);
-  if (!call.auth.ok())
+  if (!call.auth.ok()) {
+    if (limits) slowDownIf(limits->noteAuthFailure(call.request.remoteAddress));
     throw s3::S3Error(call.auth.status(), std::string(call.auth.code()), call.auth.message);
+  }
 }
 
 void serve(S3Call& call) {

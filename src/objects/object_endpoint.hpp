@@ -9,6 +9,7 @@
 
 #include "blob/local_blob_store.hpp"
 #include "http/stream.hpp"
+#include "ops/rate_limits.hpp"
 #include "sign/sigv4.hpp"
 
 namespace assetd::objects {
@@ -19,6 +20,8 @@ struct ObjectEndpointConfig {
   std::string publicUrl;                      // names objects in CompleteMultipartUpload results
   std::uint64_t maxObjectBytes = 5ull << 30;  // S3's single-PUT and part limit
   std::function<std::int64_t()> clock;        // Unix seconds; the system clock when empty
+  // Client addresses whose signatures keep failing get 503 SlowDown (null: no limit).
+  ops::RateLimits* limits = nullptr;
 };
 
 // True for the paths the endpoint serves: everything outside the API's /v2 tree.

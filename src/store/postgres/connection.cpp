@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "store/postgres/text_codec.hpp"
+#include "store/sql/db_metrics.hpp"
 
 namespace assetd::store::postgres {
 
@@ -146,6 +147,8 @@ Result Connection::check(PGresult* result, std::string_view sql) {
   if (result) PQclear(result);
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   std::string head(sql.substr(0, 120));
+  static metrics::Counter& errors = sql::statementErrors("postgresql");
+  errors.inc();
   throw PgError("postgres: " + message + " (in: " + head + ")", sqlstate, !healthy());
 }
 

@@ -1,9 +1,12 @@
 #pragma once
 // A fixed set of connections of one engine, lent out one caller at a time. Thread-safe.
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <vector>
+
+#include "store/sql/db_metrics.hpp"
 
 namespace assetd::store::sql {
 
@@ -28,10 +31,15 @@ class Pool {
     std::unique_ptr<Connection> conn_;
   };
 
-  // Blocks until a connection is idle.
+  // Blocks until a connection is idle; a wait is observed in assetd_db_pool_wait_seconds.
   Lease acquire() {
     std::unique_lock lock(mutex_);
-    freed_.wait(lock, [this] { return !idle_.empty(); });
+    if (idle_.empty()) {
+      auto start = std::chrono::steady_clock::now();
+      freed_.wait(lock, [this] { return !idle_.empty(); });
+      poolWaitSeconds().observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
     auto conn = std::move(idle_.back());
     idle_.pop_back();
     lock.unlock();

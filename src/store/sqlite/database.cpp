@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "core/error.hpp"
+#include "store/sql/db_metrics.hpp"
 
 namespace assetd::store::sqlite {
 namespace {
@@ -46,6 +47,8 @@ void throwSqliteError(sqlite3* db, int rc, std::string_view what) {
   message += what;
   message += "): ";
   message += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  static metrics::Counter& errors = sql::statementErrors("sqlite");
+  errors.inc();
   throw sqliteError(rc, db != nullptr ? sqlite3_system_errno(db) : 0, message);
 }
 
@@ -155,6 +158,7 @@ void Database::exec(const char* sql) {
   if (rc != SQLITE_OK) {
     std::string message = error != nullptr ? error : sqlite3_errstr(rc);
     sqlite3_free(error);
+    sql::statementErrors("sqlite").inc();
     throw sqliteError(rc, sqlite3_system_errno(db_), "database error (exec): " + message);
   }
 }
