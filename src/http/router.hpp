@@ -1,7 +1,9 @@
 #pragma once
 // Maps a method and a path pattern ("/v2/project/{}/assets") to a handler. Knows no resource.
+#include <cstddef>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "http/message.hpp"
@@ -24,7 +26,9 @@ class Router {
   // Whether some route's pattern matches `path`, whatever its method.
   bool matchesPath(std::string_view path) const;
 
-  // The routes in the order added: index → method and pattern (for per-route metrics).
+  // The routes in the order added: index → method and pattern, exactly as given to add() (for
+  // per-route metrics). Every route a client can reach is listed here (the OpenAPI document is
+  // checked against this list).
   std::size_t routeCount() const { return routes_.size(); }
   const std::string& routeMethod(std::size_t i) const { return routes_[i].method; }
   const std::string& routePattern(std::size_t i) const { return routes_[i].pattern; }

@@ -335,6 +335,7 @@ struct Server::Impl {
       Request request = headersOf(headerParser.get());
       request.remoteAddress = remoteAddress;
       ++inFlight;
+      // A route of the router outside /v2 (GET /docs) is the router's, not the stream route's.
       if (streamRoute.claims && streamRoute.claims(request) && !router.matchesPath(request.path))
         keepAlive = co_await serveStreamed(stream, buffer, headerParser, request, noted);
       else

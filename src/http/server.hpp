@@ -45,7 +45,7 @@ class Server {
   // Binds and listens; throws on failure. Returns the bound port.
   std::uint16_t listen();
   // Requests claimed by `route` are streamed to it instead of going to the router, unless a
-  // route of the router matches their path. Set before run().
+  // route of the router matches their path (whatever its method). Set before run().
   void setStreamRoute(StreamRoute route);
   // Serves until stop() or SIGINT/SIGTERM, which drain: stop accepting, let in-flight requests
   // finish (up to drainSeconds; kept-alive connections are closed after their next answer),

@@ -41,7 +41,8 @@ class StreamExchange {
   virtual bool headSent() const = 0;
 };
 
-// Runs for every request whose path `claims` returns true for, before its body is read.
+// Runs for every request whose path `claims` returns true for and no route of the router
+// matches, before its body is read.
 struct StreamRoute {
   std::function<bool(const Request& headersOnly)> claims;
   std::function<void(StreamExchange&)> handle;
