@@ -13,12 +13,11 @@ test=(python3 python3-pytest python3-requests python3-jsonschema python3-prometh
 bench=(wrk sqlite3 python3 python3-requests procps)
 
 wanted=()
-node=0
 [ $# -eq 0 ] && set -- build
 for group in "$@"; do
   case "$group" in
     build) wanted+=("${build[@]}") ;;
-    test) wanted+=("${build[@]}" "${test[@]}") && node=1 ;;
+    test) wanted+=("${build[@]}" "${test[@]}") ;;
     bench) wanted+=("${build[@]}" "${bench[@]}") ;;
     *) echo "unknown group: $group" >&2; exit 2 ;;
   esac
@@ -28,10 +27,10 @@ missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
-# Node.js and npm run the S3 client tests (tests/node) and azurite (tests/services/azurite),
-# packages from npm. A machine that has them already, from whatever source, keeps its own;
-# otherwise Debian's are installed.
-if [ "$node" = 1 ] && ! command -v npm >/dev/null; then
+# npm installs the reference viewer that the build compiles in (web/docs), and Node.js runs the
+# S3 client tests (tests/node) and azurite (tests/services/azurite), packages from npm. A machine
+# that has them already, from whatever source, keeps its own; otherwise Debian's are installed.
+if ! command -v npm >/dev/null; then
   missing+=(nodejs npm)
 fi
 if [ ${#missing[@]} -gt 0 ]; then

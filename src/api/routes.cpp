@@ -12,6 +12,7 @@ void registerRoutes(http::Router& router, ApiContext& context) {
   registerTaskRoutes(router, context);
   registerStorageRoutes(router, context);
   registerUrlRoutes(router, context);
+  registerReferenceRoutes(router);
 }
 
 }  // namespace assetd::api

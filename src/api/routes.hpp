@@ -1,6 +1,7 @@
 #pragma once
-// Registers every /v2 route on a router. The handlers decode, validate, make one store or blob
-// call and render; they keep no state of their own.
+// Registers every route of the API on a router: the /v2 routes and the reference page (GET /docs).
+// The handlers decode, validate, make one store or blob call and render; they keep no state of
+// their own.
 #include <functional>
 #include <string>
 
@@ -57,5 +58,7 @@ void registerTaskRoutes(http::Router& router, ApiContext& context);
 void registerStorageRoutes(http::Router& router, ApiContext& context);
 // getUploadUrl and getSignedUrl.
 void registerUrlRoutes(http::Router& router, ApiContext& context);
+// GET /v2/openapi.json, GET /docs and its viewer's script: no key needed.
+void registerReferenceRoutes(http::Router& router);
 
 }  // namespace assetd::api
