@@ -1,5 +1,7 @@
 """Client helpers shared by the API tests: a small HTTP client, envelope assertions, byte-exact
-requests and validation against the seed's OpenAPI document."""
+requests and validation against the server's OpenAPI document (src/api/openapi.json, which the
+server serves at GET /v2/openapi.json). Every response that Api.request gets is validated against
+the schema its operation declares for its status."""
 
 import http.client
 import json
@@ -13,7 +15,10 @@ import requests
 
 HEX24 = re.compile(r"^[0-9a-f]{24}$")
 ISO_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
-SPEC = json.loads((Path(__file__).with_name("openapi.seed.json")).read_text())
+REPO = Path(__file__).resolve().parents[2]
+DOCUMENT_PATH = REPO / "src" / "api" / "openapi.json"
+SPEC = json.loads(DOCUMENT_PATH.read_text())
+SEED = json.loads((Path(__file__).with_name("openapi.seed.json")).read_text())
 
 ASSET_FIELDS = {
     "_id",
@@ -102,16 +107,36 @@ def not_500(resp, allowed=(200, 201, 400, 404)):
     return body
 
 
-# --- the seed's schemas -----------------------------------------------------------------------
+# --- the document's schemas -------------------------------------------------------------------
+
+
+def _json_schema(node):
+    """OpenAPI 3.0 schemas as JSON Schema (draft 4, which they extend): `nullable: true` admits
+    null."""
+    if isinstance(node, list):
+        return [_json_schema(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _json_schema(v) for k, v in node.items() if k != "nullable"}
+    if node.get("nullable") is True:
+        return {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+_SCHEMA_DOC = _json_schema(SPEC)
+_RESOLVER = jsonschema.RefResolver.from_schema(_SCHEMA_DOC)
+_VALIDATORS = {}
 
 
 def _validator(schema):
-    resolver = jsonschema.RefResolver.from_schema(SPEC)
-    return jsonschema.Draft4Validator(schema, resolver=resolver)
+    key = json.dumps(schema, sort_keys=True)
+    if key not in _VALIDATORS:
+        _VALIDATORS[key] = jsonschema.Draft4Validator(_json_schema(schema), resolver=_RESOLVER)
+    return _VALIDATORS[key]
 
 
 def validate_schema(name, instance):
-    """Validates against components/schemas/<name> of the seed document."""
+    """Validates against components/schemas/<name> of the document."""
     _validator({"$ref": f"#/components/schemas/{name}"}).validate(instance)
 
 
@@ -123,15 +148,77 @@ def operation(operation_id):
     raise KeyError(operation_id)
 
 
+def _declared_response(op, status):
+    """The response `op` declares for `status`: the exact code, else `default`; the seed's
+    operations, kept as the seed writes them, declare few errors, so any other 4xx or 5xx is held
+    to the contract's error body (components/responses/Error). None for an undeclared success."""
+    declared = op["responses"].get(str(status)) or op["responses"].get("default")
+    if declared is None and status >= 400:
+        declared = {"$ref": "#/components/responses/Error"}
+    if declared is not None and "$ref" in declared:
+        declared = SPEC["components"]["responses"][declared["$ref"].rsplit("/", 1)[1]]
+    return declared
+
+
+def _check_response(op, resp, where):
+    declared = _declared_response(op, resp.status_code)
+    assert declared is not None, f"{where} declares no {resp.status_code}: {resp.text[:500]}"
+    content = declared.get("content", {})
+    if not content:
+        return
+    media = resp.headers.get("Content-Type", "").split(";")[0].strip()
+    assert media in content, f"{where} {resp.status_code}: Content-Type {media!r}, declared {sorted(content)}"
+    if media == "application/json":
+        _validator(content[media]["schema"]).validate(resp.json())
+
+
 def validate_operation(operation_id, resp):
     """Validates a response against the schema its operation declares for its status."""
-    op = operation(operation_id)
-    declared = op["responses"].get(str(resp.status_code))
-    assert declared is not None, f"{operation_id} declares no {resp.status_code}: {resp.text[:500]}"
-    if "$ref" in declared:
-        declared = SPEC["components"]["responses"][declared["$ref"].rsplit("/", 1)[1]]
-    schema = declared["content"]["application/json"]["schema"]
-    _validator(schema).validate(resp.json())
+    _check_response(operation(operation_id), resp, operation_id)
+
+
+def _segments(path):
+    return [s for s in path.split("/") if s]
+
+
+def _operations():
+    """(method, segments of the full path, operation) for every operation of the document."""
+    out = []
+    for path, item in SPEC["paths"].items():
+        at_root = [s.get("url") for s in item.get("servers", [])] == ["/"]
+        full = path if at_root else "/v2" + path
+        for method, op in item.items():
+            if method != "servers" and isinstance(op, dict):
+                out.append((method.upper(), _segments(full), op))
+    return out
+
+
+_OPERATIONS = _operations()
+
+
+def find_operation(method, path):
+    """The document's operation for a request as the router matches it (`{name}` matches one
+    non-empty segment; empty segments and a trailing slash are ignored), or None."""
+    segments = _segments(urlsplit(path).path)
+    for op_method, pattern, op in _OPERATIONS:
+        if op_method == method.upper() and len(pattern) == len(segments):
+            if all(p.startswith("{") or p == s for p, s in zip(pattern, segments)):
+                return op
+    return None
+
+
+def validate_response(method, path, resp):
+    """Validates what a request got against the document: its operation's declared response, or
+    for any other /v2 request that failed, the contract's error body. Other paths (the built-in S3
+    endpoint) and HEAD answers are not validated."""
+    if method.upper() == "HEAD":
+        return
+    op = find_operation(method, path)
+    if op is None:
+        if resp.status_code < 400 or not urlsplit(path).path.startswith("/v2"):
+            return
+        op = {"responses": {}}
+    _check_response(op, resp, f"{method} {path}")
 
 
 def check_asset(asset):
@@ -187,7 +274,9 @@ class Api:
         if params:
             # %20 for a space: in a query string '+' is a literal plus (only form bodies differ).
             path += "?" + urlencode(params, quote_via=quote)
-        return self.session.request(method, self.url + path, **kw)
+        resp = self.session.request(method, self.url + path, **kw)
+        validate_response(method, path, resp)
+        return resp
 
     def get(self, path, **kw):
         return self.request("GET", path, **kw)
