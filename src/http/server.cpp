@@ -6,6 +6,7 @@
 #include "http/request_metrics.hpp"
 #include "metrics/registry.hpp"
 #include "ops/request_log.hpp"
+#include "http/request_head.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -24,15 +25,6 @@ namespace bhttp = beast::http;
 using asio::ip::tcp;
 
 namespace {
-
-constexpr std::size_t kHeaderLimit = 64 * 1024;
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 using Clock = std::chrono::steady_clock;
 
@@ -156,22 +148,6 @@ struct Server::Impl {
       drained += co_await stream.async_read_some(asio::buffer(sink),
                                                  asio::redirect_error(asio::use_awaitable, ec));
     }
-  }
-
-  static Request headersOf(const bhttp::request_header<>& header) {
-    Request request;
-    request.method = std::string(header.method_string());
-    std::string_view target = header.target();
-    if (auto q = target.find('?'); q != std::string_view::npos) {
-      request.path = std::string(target.substr(0, q));
-      request.rawQuery = std::string(target.substr(q + 1));
-    } else {
-      request.path = std::string(target);
-    }
-    request.headers.reserve(16);
-    for (const auto& field : header)
-      request.headers.emplace_back(lowercase(field.name_string()), std::string(field.value()));
-    return request;
   }
 
   // Runs a handler on the worker pool (it may block on the database or the disk) with the
@@ -307,10 +283,8 @@ struct Server::Impl {
         if (ec) co_return;
         buffer.commit(got);
       }
-      bhttp::request_parser<bhttp::empty_body> headerParser;
-      headerParser.header_limit(kHeaderLimit);
-      headerParser.body_limit(
-          std::max<std::uint64_t>(options.maxBodyBytes, options.maxObjectBytes));
+      HeadParser headerParser;
+      limitHead(headerParser, options);
       // All of the headers within the header timeout, however they trickle in.
       stream.expires_after(std::chrono::seconds(options.headerTimeoutSeconds));
       co_await bhttp::async_read_header(stream, buffer, headerParser,
@@ -332,7 +306,7 @@ struct Server::Impl {
       }
       Exchange noted;
       noted.log = newLog(&headerParser.get());
-      Request request = headersOf(headerParser.get());
+      Request request = requestOf(headerParser.get());
       request.remoteAddress = remoteAddress;
       ++inFlight;
       // A route of the router outside /v2 (GET /docs) is the router's, not the stream route's.

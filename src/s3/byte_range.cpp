@@ -2,6 +2,9 @@
 
 #include <charconv>
 #include <optional>
+#include <string>
+
+#include "s3/s3_error.hpp"
 
 namespace assetd::s3 {
 namespace {
@@ -56,6 +59,25 @@ ResolvedRange resolveRange(std::string_view header, std::uint64_t size) {
   out.first = *first;
   out.last = last && *last < size ? *last : size - 1;
   return out;
+}
+
+CopyRange copySourceRange(std::string_view header, std::uint64_t sourceSize) {
+  if (header.empty()) return {0, sourceSize};
+  constexpr std::string_view kUnit = "bytes=";
+  std::size_t dash = header.find('-');
+  auto first = header.starts_with(kUnit) && dash != std::string_view::npos
+                   ? number(header.substr(kUnit.size(), dash - kUnit.size()))
+                   : std::nullopt;
+  auto last = first ? number(header.substr(dash + 1)) : std::nullopt;
+  if (!last || *last < *first)
+    throw S3Error(400, "InvalidArgument",
+                  "The x-amz-copy-source-range value must be of the form bytes=first-last where "
+                  "first and last are the zero-based offsets of the first and last bytes to copy");
+  if (*last >= sourceSize)
+    throw S3Error(
+        400, "InvalidArgument",
+        "Range specified is not valid for source object of size: " + std::to_string(sourceSize));
+  return {*first, *last - *first + 1};
 }
 
 }  // namespace assetd::s3

@@ -19,4 +19,13 @@ struct ResolvedRange {
 // starts at or past the end, or a suffix of 0 bytes, is Unsatisfiable.
 ResolvedRange resolveRange(std::string_view header, std::uint64_t size);
 
+// The x-amz-copy-source-range of UploadPartCopy: "bytes=first-last", both inclusive and required
+// as S3 wants them, within a source of `sourceSize` bytes; without the header, the whole source.
+// Throws S3Error 400 InvalidArgument otherwise.
+struct CopyRange {
+  std::uint64_t first = 0;
+  std::uint64_t length = 0;
+};
+CopyRange copySourceRange(std::string_view header, std::uint64_t sourceSize);
+
 }  // namespace assetd::s3

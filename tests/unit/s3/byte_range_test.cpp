@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "s3/byte_range.hpp"
+#include "s3/s3_error_code.hpp"
 
 namespace assetd::s3 {
 namespace {
@@ -57,6 +58,28 @@ TEST(ByteRange, BlanksAroundTheNumbersAreAccepted) {
   EXPECT_EQ(r.kind, Kind::Partial);
   EXPECT_EQ(r.first, 2u);
   EXPECT_EQ(r.last, 3u);
+}
+
+TEST(CopySourceRange, BothOffsetsInclusiveWithinTheSource) {
+  auto r = copySourceRange("bytes=2-5", 11);
+  EXPECT_EQ(r.first, 2u);
+  EXPECT_EQ(r.length, 4u);
+  r = copySourceRange("bytes=10-10", 11);
+  EXPECT_EQ(r.first, 10u);
+  EXPECT_EQ(r.length, 1u);
+}
+
+TEST(CopySourceRange, WithoutTheHeaderTheWholeSource) {
+  auto r = copySourceRange("", 11);
+  EXPECT_EQ(r.first, 0u);
+  EXPECT_EQ(r.length, 11u);
+}
+
+TEST(CopySourceRange, AnythingElseIsInvalidArgument) {
+  for (const char* header :
+       {"bytes=0-11", "bytes=5-4", "bytes=-3", "bytes=3-", "bytes=a-b", "items=0-1",
+        "bytes=0-1,3-4", "bytes= 1-2", "bytes=1-99999999999999999999"})
+    EXPECT_EQ(testing::codeOf([&] { copySourceRange(header, 11); }), "InvalidArgument") << header;
 }
 
 }  // namespace
