@@ -9,7 +9,8 @@ build=(g++ cmake ninja-build pkg-config git ca-certificates
   libsqlite3-dev libssl-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev libpq-dev)
 test=(python3 python3-pytest python3-requests python3-jsonschema python3-prometheus-client curl clang-format procps
-  python3-swift memcached python3-boto3 awscli s3cmd openssl postgresql nginx)
+  python3-swift memcached python3-boto3 awscli s3cmd openssl postgresql nginx
+  clang-14 libclang-rt-14-dev)
 bench=(wrk sqlite3 python3 python3-requests procps)
 
 wanted=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command from a fresh machine to every test: formatting, the unit tests and the
 # black-box API suite, first on the normal build (warnings as errors), then again on an
-# ASan+UBSan build. Exits non-zero if anything fails.
+# ASan+UBSan build, then the fuzz targets (30 s each, after their regression inputs). Exits
+# non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
@@ -69,6 +70,10 @@ if [ "${ASSETD_SKIP_SANITIZERS:-0}" != 1 ]; then
   step "unit tests (asan+ubsan)" ctest --test-dir build-asan --output-on-failure -j 2
   step "api tests (sqlite, asan+ubsan)" env ASSETD_BIN="$PWD/build-asan/assetd" /usr/bin/python3 -m pytest -q tests/api
 fi
+
+# Every libFuzzer target (tests/fuzz): its committed regression inputs, then 30 s from its seed
+# corpus, two targets at a time.
+step "fuzz" scripts/fuzz.sh 30
 
 echo
 echo "suites: $passed passed, $failed failed"
