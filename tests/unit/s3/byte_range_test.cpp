@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "s3/byte_range.hpp"
-#include "s3/s3_error_code.hpp"
+#include "s3_error_code.hpp"
 
 namespace assetd::s3 {
 namespace {
