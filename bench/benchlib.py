@@ -3,6 +3,7 @@ importer spread over one or more nodes, and median list latencies."""
 import http.client
 import json
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -34,6 +35,17 @@ def stop_server(proc):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def wrk_rate(url, key, seconds, connections=32):
+    """Requests per second wrk reaches on `url` (2 threads, `connections` kept-alive connections,
+    an apikey header); raises if any answer was not 2xx or 3xx, so that refusals never count."""
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-H", f"apikey: {key}", url],
+        check=True, capture_output=True, text=True).stdout
+    if "Non-2xx or 3xx responses" in out:
+        raise RuntimeError(f"wrk saw error answers from {url}:\n{out}")
+    return float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))
 
 
 def port_of(ready):

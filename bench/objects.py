@@ -15,9 +15,7 @@ Usage: bench/objects.py [--build build] [--size-mib 1024] [--swift-endpoint http
                         [--seconds 5] [--rounds 3] [--object-rounds 3] [--only presign|objects]
 """
 import argparse
-import json
 import os
-import re
 import shutil
 import signal
 import statistics
@@ -25,28 +23,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 import object_io
+from benchlib import start_server, wrk_rate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def start_server(binary, data_dir):
-    proc = subprocess.Popen(
-        [binary, "serve", "--data-dir", data_dir, "--listen", "127.0.0.1:0"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    for line in proc.stdout:
-        if line.startswith("assetd ready "):
-            return proc, json.loads(line[len("assetd ready "):])
-    raise RuntimeError("server did not start")
-
-
-def wrk_rate(url, key, seconds):
-    out = subprocess.run(
-        ["wrk", "-t2", "-c32", f"-d{seconds}s", "-H", f"apikey: {key}", url],
-        check=True, capture_output=True, text=True).stdout
-    return float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))
 
 
 def timed(cmd):

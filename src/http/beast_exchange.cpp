@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "core/error.hpp"
+#include "http/server.hpp"
 
 namespace assetd::http {
 
@@ -19,12 +20,14 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 
 BeastExchange::BeastExchange(beast::tcp_stream& stream, beast::flat_buffer& buffer, Parser& parser,
-                             Request request, std::chrono::seconds ioTimeout)
+                             Request request, std::chrono::seconds ioTimeout,
+                             std::chrono::seconds bodyTimeout)
     : stream_(stream),
       buffer_(buffer),
       parser_(parser),
       request_(std::move(request)),
       ioTimeout_(ioTimeout),
+      bodyTimeout_(bodyTimeout),
       keepAlive_(parser.get().keep_alive()) {
   if (auto length = parser.content_length(); length && !parser.chunked()) {
     direct_ = true;
@@ -35,10 +38,10 @@ BeastExchange::BeastExchange(beast::tcp_stream& stream, beast::flat_buffer& buff
 namespace {
 
 // Waits until the socket is ready for `events`; throws after `timeout` of silence.
-void awaitReady(int fd, short events, std::chrono::seconds timeout) {
+void awaitReady(int fd, short events, std::chrono::milliseconds timeout) {
   pollfd p{fd, events, 0};
   for (;;) {
-    int ready = ::poll(&p, 1, static_cast<int>(timeout.count() * 1000));
+    int ready = ::poll(&p, 1, static_cast<int>(timeout.count()));
     if (ready > 0) return;
     if (ready == 0) throw std::runtime_error("client stalled");
     if (errno != EINTR)
@@ -48,6 +51,18 @@ void awaitReady(int fd, short events, std::chrono::seconds timeout) {
 
 }  // namespace
 
+std::chrono::milliseconds BeastExchange::readBudget() {
+  auto deadline = bodyStart_ + bodyTimeout_ +
+                  std::chrono::seconds(received_ / ServerOptions::kMinBodyBytesPerSecond);
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  if (left.count() <= 0) {
+    keepAlive_ = false;
+    throw std::runtime_error("client too slow: the request body fell behind its deadline");
+  }
+  return std::min<std::chrono::milliseconds>(left, ioTimeout_);
+}
+
 std::size_t BeastExchange::recvDirect(char* out, std::size_t n) {
   std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(n, remaining_));
   if (want == 0) return 0;
@@ -55,6 +70,7 @@ std::size_t BeastExchange::recvDirect(char* out, std::size_t n) {
     std::size_t k = asio::buffer_copy(asio::buffer(out, want), buffer_.data());
     buffer_.consume(k);
     remaining_ -= k;
+    received_ += k;
     return k;
   }
   int fd = stream_.socket().native_handle();
@@ -62,6 +78,7 @@ std::size_t BeastExchange::recvDirect(char* out, std::size_t n) {
     ssize_t got = ::recv(fd, out, want, 0);
     if (got > 0) {
       remaining_ -= static_cast<std::uint64_t>(got);
+      received_ += static_cast<std::uint64_t>(got);
       return static_cast<std::size_t>(got);
     }
     if (got == 0) {
@@ -75,7 +92,7 @@ std::size_t BeastExchange::recvDirect(char* out, std::size_t n) {
                                std::strerror(errno));
     }
     try {
-      awaitReady(fd, POLLIN, ioTimeout_);
+      awaitReady(fd, POLLIN, readBudget());
     } catch (...) {
       keepAlive_ = false;
       throw;
@@ -110,6 +127,12 @@ std::optional<std::uint64_t> BeastExchange::contentLength() const {
 
 std::size_t BeastExchange::readBody(char* out, std::size_t n) {
   if (parser_.is_done() || n == 0) return 0;
+  // The body's clock starts when the handler first asks for it, not while the request waited
+  // for a worker.
+  if (!bodyStarted_) {
+    bodyStarted_ = true;
+    bodyStart_ = std::chrono::steady_clock::now();
+  }
   if (!continueSent_ && beast::iequals(parser_.get()[bhttp::field::expect], "100-continue")) {
     continueSent_ = true;
     bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, parser_.get().version()};
@@ -120,7 +143,7 @@ std::size_t BeastExchange::readBody(char* out, std::size_t n) {
   auto& body = parser_.get().body();
   body.data = out;
   body.size = n;
-  stream_.expires_after(ioTimeout_);
+  stream_.expires_after(readBudget());
   try {
     bhttp::async_read(stream_, buffer_, parser_, asio::use_future).get();
   } catch (const boost::system::system_error& e) {
@@ -133,6 +156,7 @@ std::size_t BeastExchange::readBody(char* out, std::size_t n) {
       throw std::runtime_error("reading the request body failed: " + e.code().message());
     }
   }
+  received_ += n - body.size;
   return n - body.size;
 }
 

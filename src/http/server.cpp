@@ -3,10 +3,10 @@
 #include "core/error.hpp"
 #include "http/beast_exchange.hpp"
 #include "http/counted_exchange.hpp"
+#include "http/request_head.hpp"
 #include "http/request_metrics.hpp"
 #include "metrics/registry.hpp"
 #include "ops/request_log.hpp"
-#include "http/request_head.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -177,7 +177,8 @@ struct Server::Impl {
     parser.body_limit(options.maxObjectBytes);
     stream.expires_never();
     BeastExchange beastExchange(stream, buffer, parser, request,
-                                std::chrono::seconds(options.streamStallSeconds));
+                                std::chrono::seconds(options.streamStallSeconds),
+                                std::chrono::seconds(options.bodyTimeoutSeconds));
     CountedExchange exchange(beastExchange, noted.log.requestId);
     co_await onWorker(noted.log, [&] {
       try {

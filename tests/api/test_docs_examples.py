@@ -42,6 +42,9 @@ ROUTES = [
     ("GET", "/v2/openapi.json"),
     ("GET", "/docs"),
     ("GET", "/docs/redoc.standalone.js"),
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/metrics"),
 ]
 
 
@@ -141,8 +144,9 @@ def is_object_store_example(block):
 
 
 def is_reference_example(block):
-    """Examples of the API reference: the document and the page are no success envelopes."""
-    return re.search(r"\$ASSETD/(v2/openapi\.json|docs)\b", block) is not None
+    """Examples of the API reference and the operators' routes: the document, the page and the
+    metrics text are no success envelopes."""
+    return re.search(r"\$ASSETD/(v2/openapi\.json|docs|metrics)\b", block) is not None
 
 
 def uses_presigned_urls(block):

@@ -268,7 +268,8 @@ def assert_507(resp):
     assert resp.status_code == 507, f"{resp.status_code}: {resp.text}"
     body = resp.json()
     check_error_body(body, 507)
-    assert body == {"status": "error", "message": FULL_MESSAGE, "error": {"statusCode": 507}}
+    assert body == {"status": "error", "message": FULL_MESSAGE, "error": {"statusCode": 507},
+                    "requestId": resp.headers["X-Request-Id"]}
 
 
 def test_a_full_disk_refuses_object_writes_with_507_and_keeps_what_is_stored(disk):

@@ -325,6 +325,39 @@ def test_a_body_trickling_in_is_cut_off(server_factory):
     sock.close()
 
 
+def test_an_object_body_trickling_in_is_cut_off_and_nothing_is_stored(server_factory):
+    # A streamed upload (a presigned PUT to the built-in endpoint) never stalls long enough for
+    # the stall timeout when it sends a byte at a time; the body deadline still cuts it off.
+    s = server_factory.new(extra_args=["--body-timeout", "1"])
+    key = {"apikey": s.bootstrap["apiKey"]}
+    name = unique("slow") + ".bin"
+    upload = requests.get(s.url + "/v2/getUploadUrl", headers=key, timeout=GIVE_UP_S,
+                          params={"name": name, "project": s.bootstrap["projectId"]})
+    url = ok(upload, 201)["uploadUrl"]
+    target = url.split("/", 3)[3]
+    body = b"y" * 400
+    sock = connect(s)
+    sock.sendall(f"PUT /{target} HTTP/1.1\r\nHost: test\r\nContent-Length: {len(body)}\r\n\r\n".encode())
+    sent = trickle_until_closed(sock, body)
+    assert sent < len(body), "an object body sent a byte at a time was never cut off"
+    sock.close()
+    signed = ok(requests.get(s.url + "/v2/getSignedUrl", headers=key, timeout=GIVE_UP_S,
+                             params={"url": url.split("?")[0]}), 201)["signedUrl"]
+    assert requests.get(signed, timeout=GIVE_UP_S).status_code == 404  # nothing was stored
+    spool = s.data_dir / "objects" / ".tmp"
+
+    def temporary_files():
+        return [p for p in spool.rglob("*") if p.is_file()] if spool.exists() else []
+
+    deadline = time.monotonic() + GIVE_UP_S
+    while temporary_files() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not temporary_files(), "the cut-off upload left a temporary file"
+    # The same upload at an ordinary pace succeeds.
+    assert requests.put(url, data=body, timeout=GIVE_UP_S).status_code == 200
+    assert requests.get(signed, timeout=GIVE_UP_S).content == body
+
+
 def test_an_idle_kept_alive_connection_is_closed(server_factory):
     s = server_factory.new(extra_args=["--idle-timeout", "1"])
     sock = connect(s)

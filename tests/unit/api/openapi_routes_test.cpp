@@ -1,5 +1,6 @@
 // The OpenAPI document compiled into the binary describes exactly the routes of the router: every
-// route registerRoutes adds is an operation of the document, and every operation is a route.
+// route registerRoutes and registerOpsRoutes add is an operation of the document, and every
+// operation is a route.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -78,6 +79,7 @@ class RegisteredRoutes : public ::testing::Test {
                                                     "http://127.0.0.1");
     context_ = std::make_unique<ApiContext>(ApiContext{*store_, *blobs_, {}, {}, {}});
     registerRoutes(router_, *context_);
+    registerOpsRoutes(router_, *context_, OpsRoutes{[] { return false; }, true, ""});
   }
   void TearDown() override {
     context_.reset();

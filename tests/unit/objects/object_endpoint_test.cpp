@@ -285,9 +285,9 @@ TEST_F(ObjectEndpoint, AuthenticationFailuresAreS3Errors) {
   FakeExchange wrongMethod = presigned("GET", "/assetd/k", 600, kKeys, "DELETE");
   FakeExchange expired = presigned("GET", "/assetd/k", 60);
   FakeExchange unsigned_;
-  unsigned_.req = {"GET", "/assetd/k", "", {{"host", "127.0.0.1:9000"}}, "", {}};
+  unsigned_.req = {"GET", "/assetd/k", "", {{"host", "127.0.0.1:9000"}}, "", {}, "", -1};
   FakeExchange sigV2;
-  sigV2.req = {"GET", "/assetd/k", "AWSAccessKeyId=x&Signature=y&Expires=1", {}, "", {}};
+  sigV2.req = {"GET", "/assetd/k", "AWSAccessKeyId=x&Signature=y&Expires=1", {}, "", {}, "", -1};
 
   now = kNow + 61;
   run(expired);
@@ -368,7 +368,9 @@ TEST_F(ObjectEndpoint, CorsPreflightNeedsNoSignature) {
                   {"access-control-request-method", "PUT"},
                   {"access-control-request-headers", "content-type,x-amz-date"}},
                  "",
-                 {}};
+                 {},
+                 "",
+                 -1};
   run(options);
   EXPECT_EQ(options.status, 200);
   EXPECT_EQ(options.header("Access-Control-Allow-Origin"), "*");
