@@ -22,12 +22,12 @@ struct ServerOptions {
   // Connections open at once; one more is answered 503 and closed.
   int maxConnections = 1000;
   // A request's headers must arrive within this many seconds of its first byte (or of the
-  // connection, for its first request); else 408 and the connection is closed.
+  // connection, for its first request); else the connection is closed.
   int headerTimeoutSeconds = 10;
   // A kept-alive connection with no new request for this long is closed.
   int idleTimeoutSeconds = 30;
-  // A body must arrive within this many seconds plus one per kMinBodyBytesPerSecond of it;
-  // else 408 (API requests) or the connection is dropped (streamed requests).
+  // A body must arrive within this many seconds plus one per kMinBodyBytesPerSecond of it
+  // (streamed requests: counted from the handler's first read); else the connection is closed.
   int bodyTimeoutSeconds = 30;
   static constexpr std::uint64_t kMinBodyBytesPerSecond = 64 * 1024;
   // A streamed request's socket that moves nothing for this long is dropped.
