@@ -173,7 +173,12 @@ void BeastExchange::sendHead(int status,
                                          parser_.get().version()};
   res.set(bhttp::field::server, "assetd");
   for (const auto& [name, value] : headers) res.set(name, value);
-  if (contentLength) {
+  // 1xx, 204 and 304 have no body, so no framing either: a chunked 304 leaves clients such as
+  // Python's http.client waiting for a chunk that never comes.
+  bool bodiless = status == 204 || status == 304 || (status >= 100 && status < 200);
+  if (bodiless) {
+    headOnly_ = true;
+  } else if (contentLength) {
     res.content_length(*contentLength);
   } else {
     res.chunked(true);

@@ -28,7 +28,8 @@ class StreamExchange {
   virtual std::size_t readBody(char* buffer, std::size_t n) = 0;
   // Sends the status line and headers. With a length the body that follows must have exactly
   // that many bytes; without one it is sent chunked. `headOnly` sends headers with the length
-  // but no body (HEAD).
+  // but no body (HEAD). A status that never has a body (1xx, 204, 304) is sent with neither a
+  // length nor chunked framing, whatever is passed, and nothing after it.
   virtual void sendHead(int status, const std::vector<std::pair<std::string, std::string>>& headers,
                         std::optional<std::uint64_t> contentLength, bool headOnly = false) = 0;
   virtual void sendBody(const char* data, std::size_t n) = 0;

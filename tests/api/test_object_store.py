@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import boto3
+import botocore.exceptions
 from boto3.s3.transfer import TransferConfig
 import pytest
 import requests
@@ -24,7 +25,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 
-from apilib import s3_client
+from apilib import s3_client, unique
 
 pytestmark = pytest.mark.builtin_store
 
@@ -196,6 +197,24 @@ def test_independently_signed_url_and_signed_content_type(server, creds, s3):
     s3_error(requests.put(typed, data=b"{}", headers={"Content-Type": "text/plain"}), 403, "SignatureDoesNotMatch")
     assert requests.put(typed, data=b"{}", headers={"Content-Type": "application/json"}).status_code == 200
     assert s3.head_object(Bucket="assetd", Key="indep/typed.json")["ContentType"] == "application/json"
+
+
+def test_a_matching_if_none_match_answers_304_without_body_or_framing(server, s3):
+    # A chunked 304 made Python's http.client (boto3, requests) wait for a chunk that never came.
+    key = unique("cond") + ".txt"
+    etag = s3.put_object(Bucket="assetd", Key=key, Body=b"conditional")["ETag"]
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": "assetd", "Key": key})
+    with requests.Session() as session:
+        resp = session.get(url, headers={"If-None-Match": etag}, timeout=10)
+        assert resp.status_code == 304 and resp.content == b""
+        assert "Transfer-Encoding" not in resp.headers, resp.headers
+        assert resp.headers["ETag"] == etag
+        # The connection is still in step: the next request on it is answered normally.
+        again = session.get(url, timeout=10)
+        assert again.status_code == 200 and again.content == b"conditional"
+    with pytest.raises(botocore.exceptions.ClientError) as raised:
+        s3.get_object(Bucket="assetd", Key=key, IfNoneMatch=etag)
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 304
 
 
 def test_refused_urls_answer_s3_xml(server, creds, s3):
