@@ -128,9 +128,25 @@ std::mutex& LocalBlobStore::lockFor(const std::string& key) {
   return keyLocks_[std::hash<std::string>{}(key) % keyLocks_.size()];
 }
 
+std::optional<std::string> LocalBlobStore::currentEtagLocked(const std::string& key) const {
+  auto file = files::ReadOnlyFile::open(objectPath(key));
+  if (!file) return std::nullopt;
+  auto sidecar = readSidecar(metaPath(key));
+  if (sidecar && sidecar->identity == file->identity()) return sidecar->etag;
+  return etagOfFile(*file);
+}
+
+void LocalBlobStore::checkConditions(const std::string& key,
+                                     const assetd::s3::WriteConditions& conditions) {
+  if (!conditions.any()) return;
+  std::lock_guard lock(lockFor(key));
+  assetd::s3::checkWriteConditions(conditions, currentEtagLocked(key));
+}
+
 ObjectInfo LocalBlobStore::commit(files::TempFile& temp, const std::string& key, std::uint64_t size,
                                   const std::string& etag, const std::string& contentType,
-                                  const assetd::s3::StoredHeaders& headers) {
+                                  const assetd::s3::StoredHeaders& headers,
+                                  const assetd::s3::WriteConditions& conditions) {
   fs::path target = objectPath(key);
   // The sidecar is written before the lock, so the critical section is two renames, and before
   // the object moves into place, so a disk that fills up fails the put with the old object
@@ -140,6 +156,14 @@ ObjectInfo LocalBlobStore::commit(files::TempFile& temp, const std::string& key,
                 oneLine(contentType) + "\n" + assetd::s3::encodeStoredHeaders(headers));
   files::makeParents(metaPath(key));
   std::lock_guard lock(lockFor(key));
+  if (conditions.any()) {
+    // Checked before the body was read too; failing only now means another write came first.
+    try {
+      assetd::s3::checkWriteConditions(conditions, currentEtagLocked(key));
+    } catch (const assetd::s3::S3Error&) {
+      throw assetd::s3::conditionalRequestConflict();
+    }
+  }
   temp.commitAs(target);
   auto file = files::ReadOnlyFile::open(target);
   if (!file) throw core::ApiError::internal("object vanished while it was stored");
@@ -164,12 +188,14 @@ ObjectInfo LocalBlobStore::putStream(const std::string& key, const ReadFn& read,
                                      std::optional<std::uint64_t> expectedSize,
                                      const std::string& contentType,
                                      const BeforeCommit& beforeCommit,
-                                     const assetd::s3::StoredHeaders& headers) {
+                                     const assetd::s3::StoredHeaders& headers,
+                                     const assetd::s3::WriteConditions& conditions) {
   checkObjectKey(key);
+  checkConditions(key, conditions);  // refused before a byte of the body is read
   files::TempFile temp(tempDir_);
   files::Streamed body = files::copyInto(temp, read, expectedSize);
   if (beforeCommit) beforeCommit(body.md5);
-  return commit(temp, key, body.size, quotedHexEtag(body.md5), contentType, headers);
+  return commit(temp, key, body.size, quotedHexEtag(body.md5), contentType, headers, conditions);
 }
 
 ObjectInfo LocalBlobStore::putRecorded(const std::string& key, const ReadFn& read,
@@ -255,9 +281,14 @@ std::optional<std::string> LocalBlobStore::get(const std::string& key) {
 }
 
 bool LocalBlobStore::remove(const std::string& key) {
+  return remove(key, {});
+}
+
+bool LocalBlobStore::remove(const std::string& key, const assetd::s3::WriteConditions& conditions) {
   fs::path target = objectPath(key);
   fs::path meta = metaPath(key);
   std::lock_guard lock(lockFor(key));
+  if (conditions.any()) assetd::s3::checkWriteConditions(conditions, currentEtagLocked(key));
   std::error_code ec;
   bool removed = fs::is_regular_file(target, ec) && fs::remove(target, ec);
   fs::remove(meta, ec);

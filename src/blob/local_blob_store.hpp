@@ -16,6 +16,7 @@
 
 #include "blob/blob_store.hpp"
 #include "blob/local_files.hpp"
+#include "s3/preconditions.hpp"
 #include "s3/stored_headers.hpp"
 
 namespace assetd::blob {
@@ -37,10 +38,14 @@ class LocalBlobStore final : public BlobStore {
   // throwing abandons the upload (a client's Content-MD5 is checked this way, with the MD5
   // computed for the ETag).
   using BeforeCommit = std::function<void(const std::string& md5)>;
+  // `conditions` (S3's conditional writes) are checked before the first byte is read, with the
+  // errors of s3::checkWriteConditions, and again atomically with the commit, under the key's
+  // lock: failing only then (another write came first) throws s3::conditionalRequestConflict().
   ObjectInfo putStream(const std::string& key, const ReadFn& read,
                        std::optional<std::uint64_t> expectedSize, const std::string& contentType,
                        const BeforeCommit& beforeCommit,
-                       const assetd::s3::StoredHeaders& headers = {});
+                       const assetd::s3::StoredHeaders& headers = {},
+                       const assetd::s3::WriteConditions& conditions = {});
   // Stores an object as a backup recorded it: its body with the ETag it had (a multipart
   // "<md5>-<n>" one included), its content type and kept headers. Throws core::ApiError 500 when
   // a single-part ETag is not the body's MD5 or the body is not `size` bytes (a damaged backup),
@@ -54,6 +59,9 @@ class LocalBlobStore final : public BlobStore {
   void put(const std::string& key, std::string_view bytes) override;
   std::optional<std::string> get(const std::string& key) override;
   bool remove(const std::string& key) override;
+  // remove() under S3's DeleteObject conditions, checked under the key's lock: throws what
+  // s3::checkWriteConditions throws (NoSuchKey for If-Match on a missing object).
+  bool remove(const std::string& key, const assetd::s3::WriteConditions& conditions);
   std::string urlFor(const std::string& key) const override;
 
   // An object's metadata and an open handle on the very bytes it describes, so that a GET
@@ -90,8 +98,11 @@ class LocalBlobStore final : public BlobStore {
     std::string etag;
   };
   // Concatenates the named parts into the object atomically; ETag "<md5 of part md5s>-<n>".
+  // `conditions` are checked as putStream checks them: before the parts are read, and at the
+  // commit (ConditionalRequestConflict when only that fails); the upload stays on failure.
   ObjectInfo completeUpload(const std::string& uploadId, const std::string& key,
-                            const std::vector<CompletedPart>& parts);
+                            const std::vector<CompletedPart>& parts,
+                            const assetd::s3::WriteConditions& conditions = {});
   // false if there was no such upload.
   bool abortUpload(const std::string& uploadId, const std::string& key);
 
@@ -122,10 +133,17 @@ class LocalBlobStore final : public BlobStore {
   std::filesystem::path objectPath(const std::string& key) const;
   std::filesystem::path metaPath(const std::string& key) const;
   std::mutex& lockFor(const std::string& key);
-  // Moves a finished temp file into place and records its metadata, under the key's lock.
+  // Moves a finished temp file into place and records its metadata, under the key's lock, if
+  // `conditions` still hold there (conditionalRequestConflict() otherwise).
   ObjectInfo commit(files::TempFile& temp, const std::string& key, std::uint64_t size,
                     const std::string& etag, const std::string& contentType,
-                    const assetd::s3::StoredHeaders& headers);
+                    const assetd::s3::StoredHeaders& headers,
+                    const assetd::s3::WriteConditions& conditions = {});
+  // The ETag of the object stored at `key` now, nullopt if there is none; the caller holds the
+  // key's lock.
+  std::optional<std::string> currentEtagLocked(const std::string& key) const;
+  // checkWriteConditions against the object now, under the key's lock.
+  void checkConditions(const std::string& key, const assetd::s3::WriteConditions& conditions);
   std::filesystem::path uploadDir(const std::string& uploadId, const std::string& key) const;
 
   std::filesystem::path root_;

@@ -183,12 +183,14 @@ std::string LocalBlobStore::uploadPart(const std::string& uploadId, const std::s
 }
 
 ObjectInfo LocalBlobStore::completeUpload(const std::string& uploadId, const std::string& key,
-                                          const std::vector<CompletedPart>& parts) {
+                                          const std::vector<CompletedPart>& parts,
+                                          const assetd::s3::WriteConditions& conditions) {
   std::lock_guard lock(uploadLock(uploadId));
   fs::path dir = uploadDir(uploadId, key);
   UploadInfo info = *readInfo(dir);
   if (parts.empty())
     throw assetd::s3::S3Error(400, "MalformedXML", "You must specify at least one part");
+  checkConditions(key, conditions);  // before the parts are read
   std::vector<files::ReadOnlyFile> files;
   std::string partDigests;
   std::uint64_t total = 0;
@@ -238,7 +240,7 @@ ObjectInfo LocalBlobStore::completeUpload(const std::string& uploadId, const std
   files::copyInto(temp, concatenated, total);
   std::string etag = "\"" + sign::crypto::hex(assetd::s3::md5(partDigests)) + "-" +
                      std::to_string(parts.size()) + "\"";
-  ObjectInfo result = commit(temp, key, total, etag, info.contentType, info.headers);
+  ObjectInfo result = commit(temp, key, total, etag, info.contentType, info.headers, conditions);
   std::error_code ec;
   fs::remove_all(dir, ec);
   return result;

@@ -41,10 +41,11 @@ class S3Call {
   HeaderList headers(HeaderList extra = {}) const;
   void sendEmpty(int status, HeaderList extra = {});
   void sendXml(int status, const std::string& xml, HeaderList extra = {});
-  // S3's XML error; a HEAD gets the headers only. Drains a small unread body first so the
-  // client sees the answer instead of a reset connection.
-  void sendError(int status, std::string_view code, std::string_view message,
-                 HeaderList extra = {});
+  // S3's XML error (with <Condition> when `condition` is given); a HEAD gets the headers only.
+  // Drains a small unread body first so the client sees the answer instead of a reset
+  // connection.
+  void sendError(int status, std::string_view code, std::string_view message, HeaderList extra = {},
+                 std::string_view condition = {});
 
   // The body with its integrity checks (see PayloadReader).
   s3::PayloadReader payload();

@@ -7,6 +7,7 @@
 
 #include "core/ids.hpp"
 #include "objects/object_call.hpp"
+#include "s3/preconditions.hpp"
 #include "s3/s3_error.hpp"
 #include "s3/s3_xml.hpp"
 
@@ -60,21 +61,24 @@ struct Failure {
   int status;
   std::string code;
   std::string message;
-  HeaderList headers;  // Retry-After
+  HeaderList headers;     // Retry-After
+  std::string condition;  // PreconditionFailed's <Condition>
 };
 
 Failure describe(const std::exception& e) {
+  if (auto* failed = dynamic_cast<const s3::PreconditionFailed*>(&e))
+    return {failed->status(), failed->code(), failed->what(), {}, failed->condition()};
   if (auto* s3 = dynamic_cast<const s3::S3Error*>(&e))
-    return {s3->status(), s3->code(), s3->what(), {}};
+    return {s3->status(), s3->code(), s3->what(), {}, {}};
   if (auto* api = dynamic_cast<const core::ApiError*>(&e)) {
     auto [status, code] = codeFor(api->status(), api->what());
     HeaderList headers;
     if (api->retryAfterSeconds() > 0)
       headers.emplace_back("Retry-After", std::to_string(api->retryAfterSeconds()));
-    if (api->messageIsPublic()) return {status, code, api->what(), std::move(headers)};
-    return {status, code, "We encountered an internal error. Please try again.", {}};
+    if (api->messageIsPublic()) return {status, code, api->what(), std::move(headers), {}};
+    return {status, code, "We encountered an internal error. Please try again.", {}, {}};
   }
-  return {500, "InternalError", "We encountered an internal error. Please try again.", {}};
+  return {500, "InternalError", "We encountered an internal error. Please try again.", {}, {}};
 }
 
 // S3's answer to a client it holds back: 503 SlowDown, which S3 clients retry with back-off.
@@ -265,9 +269,9 @@ void S3Call::sendXml(int status, const std::string& xml, HeaderList extra) {
 }
 
 void S3Call::sendError(int status, std::string_view code, std::string_view message,
-                       HeaderList extra) {
+                       HeaderList extra, std::string_view condition) {
   drainSmallBody();
-  std::string xml = s3::s3xml::error(code, message, resource(), requestId);
+  std::string xml = s3::s3xml::error(code, message, resource(), requestId, condition);
   extra.emplace_back("Content-Type", "application/xml");
   if (status == 416) {
     if (auto object = key.empty() ? std::nullopt : store.head(key))
@@ -341,9 +345,9 @@ http::StreamRoute objectEndpoint(blob::LocalBlobStore& store, ObjectEndpointConf
     } catch (const std::exception& e) {
       if (call.bodyBroken()) return;   // the client is gone: nothing stored, nobody to answer
       if (exchange.headSent()) throw;  // mid-response: the server drops the connection
-      auto [status, code, message, headers] = describe(e);
+      auto [status, code, message, headers, condition] = describe(e);
       try {
-        call.sendError(status, code, message, std::move(headers));
+        call.sendError(status, code, message, std::move(headers), condition);
       } catch (const std::exception&) {
         return;  // the connection failed while answering; the server closes it
       }

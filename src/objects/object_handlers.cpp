@@ -6,6 +6,7 @@
 
 #include "objects/object_call.hpp"
 #include "s3/byte_range.hpp"
+#include "s3/preconditions.hpp"
 #include "s3/s3_error.hpp"
 #include "s3/s3_xml.hpp"
 #include "s3/stored_headers.hpp"
@@ -35,35 +36,19 @@ s3::ReadFn fileReader(const blob::files::ReadOnlyFile& file) {
   };
 }
 
-bool etagMatches(std::string_view condition, const std::string& etag) {
-  // A comma-separated list of (possibly weak) entity tags, or "*".
-  std::size_t start = 0;
-  while (start <= condition.size()) {
-    std::size_t end = condition.find(',', start);
-    if (end == std::string_view::npos) end = condition.size();
-    std::string_view tag = condition.substr(start, end - start);
-    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
-    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
-    if (tag.starts_with("W/")) tag.remove_prefix(2);
-    if (tag == "*" || tag == etag || (tag.size() + 2 == etag.size() && etag.find(tag) == 1))
-      return true;
-    start = end + 1;
-  }
-  return false;
-}
-
 }  // namespace
 
 void putObject(S3Call& call) {
-  s3::StoredHeaders kept =
-      s3::storedHeadersOf(call.request.headers);  // refused before the body is read
+  // Refused before the body is read: bad headers, and conditions that fail already.
+  s3::StoredHeaders kept = s3::storedHeadersOf(call.request.headers);
+  s3::WriteConditions conditions = s3::writeConditionsOf(call.request.headers);
   s3::PayloadReader body = call.payload();
   body.deferContentMd5();  // checked with the store's MD5 of the body, computed for the ETag
   std::optional<std::uint64_t> size = body.declaredSize();
   s3::ReadFn read = sizeCappedBody(body, call.config.maxObjectBytes);
   blob::ObjectInfo info = call.store.putStream(
       call.key, read, size, std::string(call.request.header("content-type")),
-      [&](const std::string& md5) { body.checkContentMd5(md5); }, kept);
+      [&](const std::string& md5) { body.checkContentMd5(md5); }, kept, conditions);
   HeaderList extra = {{"ETag", info.etag}};
   for (auto& header : body.checksumHeaders()) extra.push_back(std::move(header));
   call.sendEmpty(200, std::move(extra));
@@ -94,13 +79,16 @@ void copyObject(S3Call& call) {
         "This copy request is illegal because it is trying to copy an object to itself "
         "without changing the object's metadata, storage class, website redirect "
         "location or encryption attributes.");
+  s3::WriteConditions conditions = s3::writeConditionsOf(call.request.headers);  // the target's
   auto object = call.store.open(sourceKey);
   if (!object) throw noSuchKey();
+  s3::requireReadConditions(s3::readConditionsOf(call.request.headers, "x-amz-copy-source-"),
+                            object->info.etag, object->info.lastModifiedMillis);
   std::string contentType =
       replace ? std::string(call.request.header("content-type")) : object->info.contentType;
   s3::StoredHeaders kept = replace ? s3::storedHeadersOf(call.request.headers) : object->headers;
-  blob::ObjectInfo info = call.store.putStream(call.key, fileReader(object->file),
-                                               object->info.size, contentType, {}, kept);
+  blob::ObjectInfo info = call.store.putStream(
+      call.key, fileReader(object->file), object->info.size, contentType, {}, kept, conditions);
   call.sendXml(200, s3::s3xml::copyObject(info.etag, info.lastModifiedMillis));
 }
 
@@ -112,12 +100,11 @@ void getObject(S3Call& call, bool headOnly) {
                       {"Last-Modified", s3::s3xml::httpDate(info.lastModifiedMillis)},
                       {"Accept-Ranges", "bytes"}};
 
-  std::string_view ifMatch = call.request.header("if-match");
-  if (!ifMatch.empty() && !etagMatches(ifMatch, info.etag))
-    throw s3::S3Error(412, "PreconditionFailed",
-                      "At least one of the pre-conditions you specified did not hold");
-  std::string_view ifNoneMatch = call.request.header("if-none-match");
-  if (!ifNoneMatch.empty() && etagMatches(ifNoneMatch, info.etag)) {
+  s3::ReadEvaluation condition =
+      s3::evaluate(s3::readConditionsOf(call.request.headers), info.etag, info.lastModifiedMillis);
+  if (condition.outcome == s3::ReadOutcome::Failed)
+    throw s3::PreconditionFailed(condition.condition);
+  if (condition.outcome == s3::ReadOutcome::NotModified) {
     call.exchange.sendHead(304, call.headers(std::move(extra)), std::nullopt, true);
     call.exchange.finish();
     return;
@@ -162,7 +149,10 @@ void getObject(S3Call& call, bool headOnly) {
 }
 
 void deleteObject(S3Call& call) {
-  call.store.remove(call.key);  // deleting a missing key succeeds, as in S3
+  // Deleting a missing key succeeds, as in S3, unless If-Match names a version (NoSuchKey).
+  s3::WriteConditions conditions;
+  conditions.ifMatch = s3::writeConditionsOf(call.request.headers).ifMatch;
+  call.store.remove(call.key, conditions);
   call.sendEmpty(204);
 }
 

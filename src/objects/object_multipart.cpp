@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "objects/object_call.hpp"
+#include "s3/preconditions.hpp"
 #include "s3/s3_error.hpp"
 #include "s3/s3_xml.hpp"
 #include "s3/stored_headers.hpp"
@@ -58,6 +59,7 @@ void uploadPart(S3Call& call) {
 
 void completeMultipartUpload(S3Call& call) {
   std::string id = uploadIdOf(call);
+  s3::WriteConditions conditions = s3::writeConditionsOf(call.request.headers);
   std::string body = call.smallBody(kMaxCompleteBody);
   auto parsed = s3::s3xml::parseCompleteParts(body);
   if (!parsed)
@@ -66,7 +68,7 @@ void completeMultipartUpload(S3Call& call) {
                       "published schema");
   std::vector<blob::LocalBlobStore::CompletedPart> parts;
   for (auto& part : *parsed) parts.push_back({part.number, std::move(part.etag)});
-  blob::ObjectInfo info = call.store.completeUpload(id, call.key, parts);
+  blob::ObjectInfo info = call.store.completeUpload(id, call.key, parts, conditions);
   std::string location = call.config.publicUrl + call.resource();
   call.sendXml(
       200, s3::s3xml::completeMultipartUpload(location, call.store.bucket(), call.key, info.etag));

@@ -9,6 +9,7 @@
 #include "core/time.hpp"
 #include "objects/object_call.hpp"
 #include "s3/byte_range.hpp"
+#include "s3/preconditions.hpp"
 #include "s3/s3_error.hpp"
 #include "s3/s3_xml.hpp"
 
@@ -38,6 +39,8 @@ void uploadPartCopy(S3Call& call) {
   std::string sourceKey = copySourceKey(call);
   auto source = call.store.open(sourceKey);
   if (!source) throw noSuchKey();
+  s3::requireReadConditions(s3::readConditionsOf(call.request.headers, "x-amz-copy-source-"),
+                            source->info.etag, source->info.lastModifiedMillis);
   s3::CopyRange range =
       s3::copySourceRange(call.request.header("x-amz-copy-source-range"), source->info.size);
   if (range.length > call.config.maxObjectBytes) throw entityTooLarge();

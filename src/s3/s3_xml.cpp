@@ -145,11 +145,12 @@ std::string httpDate(std::int64_t millis) {
 }
 
 std::string error(std::string_view code, std::string_view message, std::string_view resource,
-                  std::string_view requestId) {
+                  std::string_view requestId, std::string_view condition) {
   std::string out(kDeclaration);
   out += "<Error>";
   element(out, "Code", code);
   element(out, "Message", message);
+  if (!condition.empty()) element(out, "Condition", condition);
   element(out, "Resource", resource);
   element(out, "RequestId", requestId);
   out += "</Error>";

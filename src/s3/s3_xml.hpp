@@ -17,8 +17,9 @@ std::string unescape(std::string_view text);
 // "Wed, 12 Oct 2009 17:50:30 GMT" (Last-Modified).
 std::string httpDate(std::int64_t millis);
 
+// S3's <Error> document; `condition` (a PreconditionFailed's header) only when not empty.
 std::string error(std::string_view code, std::string_view message, std::string_view resource,
-                  std::string_view requestId);
+                  std::string_view requestId, std::string_view condition = {});
 
 struct ListedObject {
   std::string key;

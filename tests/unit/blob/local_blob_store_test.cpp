@@ -315,6 +315,69 @@ TEST_F(LocalStore, KeptHeadersLiveInTheSidecar) {
   EXPECT_TRUE(store->open("k")->headers.empty());
 }
 
+TEST_F(LocalStore, ConditionalWritesAreCheckedBeforeTheBodyAndAtTheCommit) {
+  using assetd::s3::WriteConditions;
+  WriteConditions create;
+  create.ifNoneMatch = true;
+  ObjectInfo first = store->putStream("k", pattern(10), 10u, "", {}, {}, create);
+  // Refused before a byte is read.
+  bool read = false;
+  ReadFn untouched = [&](char*, std::size_t) -> std::size_t {
+    read = true;
+    return 0;
+  };
+  EXPECT_EQ(codeOf([&] { store->putStream("k", untouched, 0u, "", {}, {}, create); }),
+            "PreconditionFailed");
+  EXPECT_FALSE(read);
+  WriteConditions replace;
+  replace.ifMatch = first.etag;
+  EXPECT_EQ(codeOf([&] { store->putStream("gone", pattern(10), 10u, "", {}, {}, replace); }),
+            "NoSuchKey");
+  ObjectInfo second = store->putStream("k", pattern(20), 20u, "", {}, {}, replace);
+  EXPECT_EQ(codeOf([&] { store->putStream("k", pattern(30), 30u, "", {}, {}, replace); }),
+            "PreconditionFailed");
+  EXPECT_EQ(store->head("k")->etag, second.etag);
+
+  // Another write to the key while the body streams: the check at the commit refuses, and the
+  // other write's object stays.
+  ReadFn racing = [&, rival = false, body = pattern(10)](char* out, std::size_t n) mutable {
+    if (!rival) {
+      rival = true;
+      store->put("new", "rival");
+    }
+    return body(out, n);
+  };
+  EXPECT_EQ(codeOf([&] { store->putStream("new", racing, 10u, "", {}, {}, create); }),
+            "ConditionalRequestConflict");
+  EXPECT_EQ(store->get("new"), "rival");
+  EXPECT_TRUE(filesUnder(root / ".tmp").empty());
+}
+
+TEST_F(LocalStore, ConditionalCompleteAndRemove) {
+  using assetd::s3::WriteConditions;
+  ObjectInfo existing = store->putStream("k", pattern(10), 10u, "");
+  std::string id = store->createUpload("k", "");
+  std::string e1 = store->uploadPart(id, "k", 1, pattern(100), 100u);
+  WriteConditions create;
+  create.ifNoneMatch = true;
+  EXPECT_EQ(codeOf([&] {
+              store->completeUpload(id, "k", {{1, e1}}, create);
+            }),
+            "PreconditionFailed");
+  EXPECT_EQ(store->head("k")->etag, existing.etag);
+  WriteConditions replace;
+  replace.ifMatch = existing.etag;
+  ObjectInfo done = store->completeUpload(id, "k", {{1, e1}}, replace);  // the upload stayed
+  EXPECT_EQ(store->head("k")->etag, done.etag);
+
+  EXPECT_EQ(codeOf([&] { store->remove("k", replace); }), "PreconditionFailed");
+  EXPECT_TRUE(store->head("k"));
+  replace.ifMatch = done.etag;
+  EXPECT_TRUE(store->remove("k", replace));
+  EXPECT_EQ(codeOf([&] { store->remove("k", replace); }), "NoSuchKey");
+  EXPECT_FALSE(store->remove("k", {}));
+}
+
 TEST_F(LocalStore, SidecarsWithoutHeadersStillRead) {
   store->putStream("k", pattern(10), 10u, "text/plain");
   std::string identity = files::ReadOnlyFile::open(root / "bucket" / "k")->identity();
