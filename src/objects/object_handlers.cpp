@@ -23,6 +23,8 @@ std::string displayName(const std::string& name) {
   if (name == "cache-control") return "Cache-Control";
   if (name == "content-disposition") return "Content-Disposition";
   if (name == "content-encoding") return "Content-Encoding";
+  if (name == "content-language") return "Content-Language";
+  if (name == "expires") return "Expires";
   return name;
 }
 

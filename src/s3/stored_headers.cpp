@@ -1,5 +1,6 @@
 #include "s3/stored_headers.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "s3/s3_error.hpp"
@@ -9,7 +10,7 @@ namespace {
 
 constexpr std::string_view kMetaPrefix = "x-amz-meta-";
 constexpr std::string_view kKeptStandard[] = {"cache-control", "content-disposition",
-                                              "content-encoding"};
+                                              "content-encoding", "content-language", "expires"};
 
 bool isKept(std::string_view name) {
   if (name.starts_with(kMetaPrefix)) return true;
@@ -26,22 +27,33 @@ bool hasControlCharacter(std::string_view text) {
   return false;
 }
 
-// The comma-separated codings of `value` but "aws-chunked".
+// `value` without its "aws-chunked" codings, the rest exactly as sent ("deflate, gzip" stays so).
 std::string withoutAwsChunked(std::string_view value) {
-  std::string out;
+  std::string out(value);
   std::size_t start = 0;
-  while (start <= value.size()) {
-    std::size_t end = value.find(',', start);
-    if (end == std::string_view::npos) end = value.size();
-    std::string_view coding = value.substr(start, end - start);
-    while (!coding.empty() && coding.front() == ' ') coding.remove_prefix(1);
-    while (!coding.empty() && coding.back() == ' ') coding.remove_suffix(1);
-    if (!coding.empty() && coding != "aws-chunked") {
-      if (!out.empty()) out += ",";
-      out += coding;
+  while (start <= out.size()) {
+    std::size_t end = out.find(',', start);
+    if (end == std::string::npos) end = out.size();
+    std::size_t first = start;
+    std::size_t last = end;
+    while (first < last && (out[first] == ' ' || out[first] == '\t')) ++first;
+    while (last > first && (out[last - 1] == ' ' || out[last - 1] == '\t')) --last;
+    if (std::string_view(out).substr(first, last - first) != "aws-chunked") {
+      start = end + 1;
+      continue;
     }
-    start = end + 1;
+    // The coding goes with the comma after it, or, as the last one, with the comma before it.
+    if (end < out.size()) {
+      out.erase(start, end + 1 - start);
+      if (start == 0)
+        while (!out.empty() && (out.front() == ' ' || out.front() == '\t')) out.erase(0, 1);
+    } else {
+      std::size_t comma = start == 0 ? 0 : start - 1;
+      out.erase(comma);
+      break;
+    }
   }
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
   return out;
 }
 
@@ -61,13 +73,21 @@ StoredHeaders storedHeadersOf(const std::vector<std::pair<std::string, std::stri
     if (hasControlCharacter(value))
       throw S3Error(400, "InvalidArgument",
                     "header " + name + " contains a control character in its value");
+    std::string kept = value;
     if (name == "content-encoding") {
       // aws-chunked names the transfer framing of a streaming upload, not the object's encoding.
-      std::string encoding = withoutAwsChunked(value);
-      if (!encoding.empty()) out.emplace_back(name, std::move(encoding));
+      kept = withoutAwsChunked(value);
+      if (kept.empty()) continue;
+    }
+    // A header sent on several lines is one value, its lines joined with ',' (as SigV4 signs
+    // it), so that it is answered on one line in full.
+    auto same =
+        std::find_if(out.begin(), out.end(), [&](const auto& h) { return h.first == name; });
+    if (same != out.end()) {
+      same->second += "," + kept;
       continue;
     }
-    out.emplace_back(name, value);
+    out.emplace_back(name, std::move(kept));
   }
   if (metadataBytes > kMaxUserMetadataBytes)
     throw S3Error(400, "MetadataTooLarge",

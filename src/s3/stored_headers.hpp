@@ -1,7 +1,8 @@
 #pragma once
 // The request headers S3 keeps with an object and answers again on GET and HEAD: user metadata
-// (x-amz-meta-*), Cache-Control, Content-Disposition and Content-Encoding. The content type
-// travels on its own (blob::ObjectInfo::contentType).
+// (x-amz-meta-*), Cache-Control, Content-Disposition, Content-Encoding, Content-Language and
+// Expires, each byte for byte as sent. The content type travels on its own
+// (blob::ObjectInfo::contentType).
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -17,7 +18,9 @@ using StoredHeaders = std::vector<std::pair<std::string, std::string>>;
 // S3's limit on user metadata: names (without "x-amz-meta-") and values, summed.
 inline constexpr std::size_t kMaxUserMetadataBytes = 2048;
 
-// Picks the headers to keep out of a request's (names lower-cased). Throws S3Error 400
+// Picks the headers to keep out of a request's (names lower-cased): values exactly as sent, but
+// Content-Encoding without "aws-chunked" (the upload's framing), and a header sent on several
+// lines joined into one value with ','. Throws S3Error 400
 // MetadataTooLarge past kMaxUserMetadataBytes, InvalidArgument for a control character in a
 // kept value or an empty metadata name.
 StoredHeaders storedHeadersOf(const std::vector<std::pair<std::string, std::string>>& request);

@@ -41,6 +41,33 @@ TEST(StoredHeaders, AwsChunkedIsNotTheObjectsEncoding) {
   EXPECT_EQ(kept[0].second, "gzip");
 }
 
+TEST(StoredHeaders, ValuesAreKeptByteForByte) {
+  Headers request = {{"content-encoding", "deflate, gzip"},
+                     {"content-language", "de-CH"},
+                     {"expires", "Thu, 01 Jan 2037 00:00:00 GMT"},
+                     {"x-amz-meta-latin1", "caf\xe9"},
+                     {"x-amz-meta-utf8", "caf\xc3\xa9  two  spaces"}};
+  StoredHeaders expected(request.begin(), request.end());
+  EXPECT_EQ(storedHeadersOf(request), expected);
+  EXPECT_EQ(decodeStoredHeaders(encodeStoredHeaders(expected)), expected);
+  // Only aws-chunked goes; what is around it stays as it was sent.
+  EXPECT_EQ(storedHeadersOf({{"content-encoding", "aws-chunked,deflate, gzip"}})[0].second,
+            "deflate, gzip");
+  EXPECT_EQ(storedHeadersOf({{"content-encoding", "deflate, aws-chunked, gzip"}})[0].second,
+            "deflate, gzip");
+  EXPECT_EQ(storedHeadersOf({{"content-encoding", "deflate,  gzip, aws-chunked"}})[0].second,
+            "deflate,  gzip");
+}
+
+TEST(StoredHeaders, AHeaderOnSeveralLinesIsOneValue) {
+  StoredHeaders kept = storedHeadersOf({{"content-encoding", "deflate"},
+                                        {"x-amz-meta-a", "1"},
+                                        {"content-encoding", "gzip"},
+                                        {"x-amz-meta-a", "2, 3"}});
+  StoredHeaders expected = {{"content-encoding", "deflate,gzip"}, {"x-amz-meta-a", "1,2, 3"}};
+  EXPECT_EQ(kept, expected);
+}
+
 TEST(StoredHeaders, UserMetadataIsLimitedTo2KB) {
   // Names count without the x-amz-meta- prefix: "a" + 1023 and "b" + 1023 bytes is 2048.
   Headers atLimit = {{"x-amz-meta-a", std::string(1023, 'x')},
