@@ -153,7 +153,8 @@ void getObject(S3Call& call, bool headOnly) {
 void deleteObject(S3Call& call) {
   // Deleting a missing key succeeds, as in S3, unless If-Match names a version (NoSuchKey).
   s3::WriteConditions conditions;
-  conditions.ifMatch = s3::writeConditionsOf(call.request.headers).ifMatch;
+  if (std::string_view ifMatch = call.request.header("if-match"); !ifMatch.empty())
+    conditions.ifMatch = std::string(ifMatch);
   call.store.remove(call.key, conditions);
   call.sendEmpty(204);
 }
