@@ -48,40 +48,40 @@ PostFormReader::PostFormReader(ReadFn source, std::string boundary, std::size_t 
     : source_(std::move(source)), delimiter_("\r\n--" + boundary), maxFieldBytes_(maxFieldBytes) {
   if (boundary.empty() || boundary.size() > kMaxBoundary) malformed();
   // The first delimiter need not follow a line break: start as if one preceded the body.
-  buffer_ = "\r\n";
+  buffer_.resize(kChunk + kMaxHeaderBytes + 2 * (kMaxBoundary + kMaxPadding));
+  buffer_[0] = '\r';
+  buffer_[1] = '\n';
+  end_ = 2;
 }
 
 bool PostFormReader::fill() {
   if (eof_) return false;
-  if (pos_ > 0) {
-    buffer_.erase(0, pos_);
+  if (pos_ > 0) {  // only a short tail is left when more is needed: moving it is cheap
+    std::memmove(buffer_.data(), buffer_.data() + pos_, end_ - pos_);
+    end_ -= pos_;
     pos_ = 0;
   }
-  std::size_t size = buffer_.size();
-  buffer_.resize(size + kChunk);
-  std::size_t got = 0;
-  try {
-    got = source_(buffer_.data() + size, kChunk);
-  } catch (...) {
-    buffer_.resize(size);
-    throw;
-  }
-  buffer_.resize(size + got);
+  if (end_ == buffer_.size()) malformed();  // a lookahead longer than any the format needs
+  std::size_t got = source_(buffer_.data() + end_, buffer_.size() - end_);
+  end_ += got;
   if (got == 0) eof_ = true;
   return got > 0;
+}
+
+std::string_view PostFormReader::pending() const {
+  return {buffer_.data() + pos_, end_ - pos_};
 }
 
 std::size_t PostFormReader::readPart(char* out, std::size_t n) {
   if (partDone_) return 0;
   for (;;) {
-    std::string_view unread(buffer_.data() + pos_, buffer_.size() - pos_);
+    std::string_view unread = pending();
     std::size_t at = unread.find(delimiter_);
     if (at == 0) {
       // A delimiter line: "--" closes the body; blanks and CRLF start the next part. Anything
       // else after the boundary makes it content.
       std::size_t after = delimiter_.size();
-      while (unread.size() < after + 2 && fill())
-        unread = std::string_view(buffer_.data() + pos_, buffer_.size() - pos_);
+      while (unread.size() < after + 2 && fill()) unread = pending();
       if (unread.size() < after + 2) malformed();
       if (unread.substr(after, 2) == "--") {
         pos_ += after + 2;
@@ -94,10 +94,9 @@ std::size_t PostFormReader::readPart(char* out, std::size_t n) {
                end - after < kMaxPadding)
           ++end;
         if (end < unread.size() || end - after >= kMaxPadding || !fill()) break;
-        unread = std::string_view(buffer_.data() + pos_, buffer_.size() - pos_);
+        unread = pending();
       }
-      while (unread.size() < end + 2 && fill())
-        unread = std::string_view(buffer_.data() + pos_, buffer_.size() - pos_);
+      while (unread.size() < end + 2 && fill()) unread = pending();
       if (unread.substr(end, 2) == "\r\n") {
         pos_ += end + 2;
         partDone_ = true;
@@ -123,7 +122,7 @@ std::string PostFormReader::readPartHeaders(std::string& filename, std::string& 
   std::optional<std::string> name;
   std::size_t headerBytes = 0;
   for (;;) {
-    std::string_view unread(buffer_.data() + pos_, buffer_.size() - pos_);
+    std::string_view unread = pending();
     std::size_t end = unread.find("\r\n");
     if (end == std::string_view::npos) {
       if (unread.size() > kMaxHeaderBytes || !fill()) malformed();
@@ -213,8 +212,8 @@ void PostFormReader::finish() {
     skipPart();
   }
   // The epilogue, normally empty, is read so the connection can serve the next request.
-  pos_ = buffer_.size();
-  while (fill()) pos_ = buffer_.size();
+  pos_ = end_;
+  while (fill()) pos_ = end_;
 }
 
 }  // namespace assetd::s3

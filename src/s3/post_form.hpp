@@ -6,6 +6,7 @@
 // Delimiters are CRLF "--boundary" lines, as RFC 7578 and every browser write them.
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -52,8 +53,11 @@ class PostFormReader {
   ReadFn source_;
   std::string delimiter_;  // "\r\n--" + boundary
   std::size_t maxFieldBytes_;
-  std::string buffer_;
+  std::string_view pending() const;  // the bytes read but not consumed
+
+  std::string buffer_;   // fixed size, allocated once
   std::size_t pos_ = 0;  // first unread byte of buffer_
+  std::size_t end_ = 0;  // end of the bytes read into buffer_
   bool eof_ = false;
   bool partDone_ = false;  // the current part's delimiter was read
   bool closing_ = false;   // ... and it was the closing one
