@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "http/header_parameters.hpp"
 
 namespace assetd::http {
 namespace {
@@ -35,49 +36,6 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-using Parameters = std::vector<std::pair<std::string, std::string>>;
-
-// The `; name=value; name="quoted \"value\""` list that follows a header's first value.
-// Names are lowercased. Inside quotes a backslash escapes only '"' and '\', so that a Windows
-// path sent unescaped keeps its backslashes. nullopt on an unterminated quoted string.
-std::optional<Parameters> parseParameters(std::string_view s) {
-  Parameters out;
-  std::size_t pos = 0;
-  while (pos < s.size()) {
-    if (s[pos] == ';' || isBlank(s[pos])) {
-      ++pos;
-      continue;
-    }
-    const std::size_t nameEnd = s.find_first_of("=;", pos);
-    std::string name(trim(s.substr(pos, nameEnd - pos)));
-    for (char& c : name) c = lower(c);
-    if (nameEnd == std::string_view::npos || s[nameEnd] == ';') {
-      out.emplace_back(std::move(name), "");
-      pos = nameEnd;
-      continue;
-    }
-    pos = nameEnd + 1;
-    while (pos < s.size() && isBlank(s[pos])) ++pos;
-    std::string value;
-    if (pos < s.size() && s[pos] == '"') {
-      ++pos;
-      while (pos < s.size() && s[pos] != '"') {
-        if (s[pos] == '\\' && pos + 1 < s.size() && (s[pos + 1] == '"' || s[pos + 1] == '\\'))
-          ++pos;
-        value.push_back(s[pos++]);
-      }
-      if (pos >= s.size()) return std::nullopt;
-      pos = s.find(';', pos);  // anything between the closing quote and ';' is ignored
-    } else {
-      const std::size_t end = s.find(';', pos);
-      value = trim(s.substr(pos, end - pos));
-      pos = end;
-    }
-    out.emplace_back(std::move(name), std::move(value));
-  }
-  return out;
-}
-
 // A delimiter line: "--boundary" at the start of a line, then "--" (the closing delimiter) or
 // optional blanks and a line break.
 struct Delimiter {
@@ -105,7 +63,7 @@ std::optional<Delimiter> findDelimiter(std::string_view body, std::string_view d
 void applyDisposition(Part& part, bool& named, std::string_view value, const std::string& where) {
   const std::size_t semicolon = value.find(';');
   if (semicolon == std::string_view::npos) return;
-  auto params = parseParameters(value.substr(semicolon + 1));
+  auto params = parseHeaderParameters(value.substr(semicolon + 1));
   if (!params) malformed(where + "unterminated quoted string in Content-Disposition");
   for (auto& [name, text] : *params) {
     if (name == "name") {
@@ -150,7 +108,7 @@ std::optional<std::string> multipartBoundary(std::string_view contentType) {
   const std::size_t semicolon = contentType.find(';');
   if (!iequals(trim(contentType.substr(0, semicolon)), "multipart/form-data")) return std::nullopt;
   if (semicolon == std::string_view::npos) return std::nullopt;
-  auto params = parseParameters(contentType.substr(semicolon + 1));
+  auto params = parseHeaderParameters(contentType.substr(semicolon + 1));
   if (!params) return std::nullopt;
   for (auto& [name, value] : *params)
     if (name == "boundary" && !value.empty()) return std::move(value);

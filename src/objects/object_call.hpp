@@ -32,6 +32,8 @@ class S3Call {
   std::string key;     // decoded; empty for bucket requests
   sign::sigv4::VerifyResult auth;
 
+  // Unix seconds: the configured clock, else the system's.
+  std::int64_t nowSeconds() const;
   bool has(std::string_view name) const;
   std::optional<std::string> param(std::string_view name) const;
   // The resource errors name: "/bucket/key".
@@ -49,6 +51,8 @@ class S3Call {
 
   // The body with its integrity checks (see PayloadReader).
   s3::PayloadReader payload();
+  // The body as it arrives, without any check (a form upload authenticates itself).
+  s3::ReadFn rawBody();
   // A small body (XML requests) read whole; EntityTooLarge past `limit`.
   std::string smallBody(std::size_t limit);
   // Whether reading the body failed because the client went away or stalled.
@@ -61,6 +65,10 @@ class S3Call {
   bool readStarted_ = false;
   bool bodyBroken_ = false;
 };
+
+// S3's answer to a client it holds back (`seconds` > 0, from ops::RateLimits): throws 503
+// SlowDown, which S3 clients retry with back-off.
+void slowDownIf(int seconds);
 
 // S3's errors for a missing object and an object over the size limit.
 s3::S3Error noSuchKey();
@@ -78,11 +86,13 @@ s3::ReadFn sizeCappedBody(s3::PayloadReader& body, std::uint64_t maxBytes);
 std::string copySourceKey(const S3Call& call);
 
 // Handlers (object_handlers.cpp, object_bucket.cpp, object_multipart.cpp,
-// object_part_copy.cpp).
+// object_part_copy.cpp, object_post.cpp).
 void putObject(S3Call& call);
 void copyObject(S3Call& call);
 void getObject(S3Call& call, bool headOnly);
 void deleteObject(S3Call& call);
+// POST Object: a browser form upload authenticated by its signed policy (object_post.cpp).
+void postObject(S3Call& call);
 
 void listBuckets(S3Call& call);
 void headBucket(S3Call& call);

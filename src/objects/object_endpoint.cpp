@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "core/ids.hpp"
+#include "http/multipart.hpp"
 #include "objects/object_call.hpp"
 #include "s3/preconditions.hpp"
 #include "s3/s3_error.hpp"
@@ -17,10 +18,10 @@ namespace {
 constexpr std::uint64_t kDrainLimit = 16u << 20;
 
 constexpr std::string_view kExposedHeaders =
-    "ETag, x-amz-request-id, x-amz-id-2, x-amz-version-id, x-amz-delete-marker, Content-Length, "
-    "Content-Range, Content-Type, Content-Disposition, Content-Encoding, Accept-Ranges, "
-    "Last-Modified, x-amz-checksum-crc32, x-amz-checksum-crc32c, x-amz-checksum-crc64nvme, "
-    "x-amz-checksum-sha1, x-amz-checksum-sha256";
+    "ETag, Location, x-amz-request-id, x-amz-id-2, x-amz-version-id, x-amz-delete-marker, "
+    "Content-Length, Content-Range, Content-Type, Content-Disposition, Content-Encoding, "
+    "Accept-Ranges, Last-Modified, x-amz-checksum-crc32, x-amz-checksum-crc32c, "
+    "x-amz-checksum-crc64nvme, x-amz-checksum-sha1, x-amz-checksum-sha256";
 
 std::string uppercase(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
@@ -79,14 +80,6 @@ Failure describe(const std::exception& e) {
     return {status, code, "We encountered an internal error. Please try again.", {}, {}};
   }
   return {500, "InternalError", "We encountered an internal error. Please try again.", {}, {}};
-}
-
-// S3's answer to a client it holds back: 503 SlowDown, which S3 clients retry with back-off.
-void slowDownIf(int seconds) {
-  if (seconds > 0)
-    throw s3::S3Error(503, "SlowDown",
-                      "Too many failed authentications from this address; retry in " +
-                          std::to_string(seconds) + " s.");
 }
 
 s3::S3Error methodNotAllowed() {
@@ -177,10 +170,7 @@ void authenticate(S3Call& call) {
     throw s3::S3Error(400, "InvalidRequest",
                       "The authorization mechanism you have provided is not supported. Please use "
                       "AWS4-HMAC-SHA256.");
-  std::int64_t now = call.config.clock ? call.config.clock()
-                                       : std::chrono::duration_cast<std::chrono::seconds>(
-                                             std::chrono::system_clock::now().time_since_epoch())
-                                             .count();
+  std::int64_t now = call.nowSeconds();
   sign::sigv4::IncomingRequest incoming{call.request.method, call.request.path,
                                         call.request.rawQuery, call.request.headers};
   const sign::sigv4::Credentials& own = call.config.credentials;
@@ -201,9 +191,22 @@ void authenticate(S3Call& call) {
   }
 }
 
+// POST Object: a form upload to the bucket, which carries its own authentication (the signed
+// policy in its fields) instead of a signed request.
+bool isFormUpload(const S3Call& call) {
+  return call.request.method == "POST" && !call.bucket.empty() && call.key.empty() &&
+         !call.has("delete") && !call.has("uploads") &&
+         http::multipartBoundary(call.request.header("content-type")).has_value();
+}
+
 void serve(S3Call& call) {
   if (call.request.method == "OPTIONS") return preflight(call);
   parsePath(call);
+  if (isFormUpload(call)) {
+    if (call.bucket != call.store.bucket())
+      throw s3::S3Error(404, "NoSuchBucket", "The specified bucket does not exist");
+    return postObject(call);
+  }
   authenticate(call);
   if (call.bucket.empty()) {
     if (call.request.method != "GET") throw methodNotAllowed();
@@ -230,6 +233,13 @@ S3Call::S3Call(http::StreamExchange& exchange, blob::LocalBlobStore& store,
       config(config),
       requestId(uppercase(core::randomHex(8))),
       query(sign::parseQuery(exchange.request().rawQuery)) {}
+
+std::int64_t S3Call::nowSeconds() const {
+  if (config.clock) return config.clock();
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 bool S3Call::has(std::string_view name) const {
   return std::any_of(query.begin(), query.end(), [&](const auto& p) { return p.first == name; });
@@ -317,9 +327,12 @@ void S3Call::drainSmallBody() {
   }
 }
 
+s3::ReadFn S3Call::rawBody() {
+  return [this](char* buffer, std::size_t n) { return readRaw(buffer, n); };
+}
+
 s3::PayloadReader S3Call::payload() {
-  return s3::PayloadReader([this](char* buffer, std::size_t n) { return readRaw(buffer, n); },
-                           exchange.contentLength(), request, auth);
+  return s3::PayloadReader(rawBody(), exchange.contentLength(), request, auth);
 }
 
 std::string S3Call::smallBody(std::size_t limit) {
@@ -355,6 +368,13 @@ http::StreamRoute objectEndpoint(blob::LocalBlobStore& store, ObjectEndpointConf
     }
   };
   return route;
+}
+
+void slowDownIf(int seconds) {
+  if (seconds > 0)
+    throw s3::S3Error(503, "SlowDown",
+                      "Too many failed authentications from this address; retry in " +
+                          std::to_string(seconds) + " s.");
 }
 
 s3::S3Error noSuchKey() {

@@ -297,15 +297,31 @@ std::string initiateMultipartUpload(std::string_view bucket, std::string_view ke
   return out;
 }
 
-std::string completeMultipartUpload(std::string_view location, std::string_view bucket,
-                                    std::string_view key, std::string_view etag) {
-  std::string out = openDocument("CompleteMultipartUploadResult");
+namespace {
+
+// Location, Bucket, Key and ETag of an object just stored, under `root`.
+std::string storedObjectDocument(std::string_view root, std::string_view location,
+                                 std::string_view bucket, std::string_view key,
+                                 std::string_view etag) {
+  std::string out = openDocument(root);
   element(out, "Location", location);
   element(out, "Bucket", bucket);
   element(out, "Key", key);
   element(out, "ETag", etag);
-  out += "</CompleteMultipartUploadResult>";
+  out += "</" + std::string(root) + ">";
   return out;
+}
+
+}  // namespace
+
+std::string completeMultipartUpload(std::string_view location, std::string_view bucket,
+                                    std::string_view key, std::string_view etag) {
+  return storedObjectDocument("CompleteMultipartUploadResult", location, bucket, key, etag);
+}
+
+std::string postResponse(std::string_view location, std::string_view bucket, std::string_view key,
+                         std::string_view etag) {
+  return storedObjectDocument("PostResponse", location, bucket, key, etag);
 }
 
 std::string copyObject(std::string_view etag, std::int64_t lastModifiedMillis) {

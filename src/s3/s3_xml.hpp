@@ -54,6 +54,9 @@ std::string initiateMultipartUpload(std::string_view bucket, std::string_view ke
                                     std::string_view uploadId);
 std::string completeMultipartUpload(std::string_view location, std::string_view bucket,
                                     std::string_view key, std::string_view etag);
+// The PostResponse a form upload answers with success_action_status 201.
+std::string postResponse(std::string_view location, std::string_view bucket, std::string_view key,
+                         std::string_view etag);
 std::string copyObject(std::string_view etag, std::int64_t lastModifiedMillis);
 std::string copyPart(std::string_view etag, std::int64_t lastModifiedMillis);
 

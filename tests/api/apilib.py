@@ -413,3 +413,31 @@ def s3_client(url, creds):
         region_name=creds["region"],
         config=Config(signature_version="s3v4", s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
     )
+
+
+NODE_TESTS = REPO / "tests" / "node"
+
+
+def run_node_tests(url, creds, target):
+    """Runs `node --test target` (under tests/node, installed with `npm ci` when the lock file's
+    packages are missing) against the endpoint at `url` with the credentials `admin
+    s3-credentials` prints; returns its stdout once it passed."""
+    import os
+    import subprocess
+
+    if not (NODE_TESTS / "node_modules" / ".package-lock.json").exists() or (
+        (NODE_TESTS / "package-lock.json").stat().st_mtime > (NODE_TESTS / "node_modules" / ".package-lock.json").stat().st_mtime
+    ):
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_TESTS, check=True, capture_output=True, timeout=600)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "ASSETD_S3_ENDPOINT": url,
+        "ASSETD_S3_BUCKET": creds["bucket"],
+        "ASSETD_S3_REGION": creds["region"],
+        "ASSETD_S3_ACCESS_KEY": creds["accessKeyId"],
+        "ASSETD_S3_SECRET_KEY": creds["secretAccessKey"],
+    }
+    done = subprocess.run(["node", "--test", str(target)], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
+    assert "# fail 0" in done.stdout
+    return done.stdout
