@@ -35,8 +35,9 @@ struct ListResult {
   int maxKeys = 1000;
   bool urlEncode = false;  // encoding-type=url: keys and prefixes percent-encoded
   bool truncated = false;
-  // V2
-  std::string continuationToken;
+  bool fetchOwner = false;  // V2: each object's <Owner> (V1 always names it)
+  // V2; echoed when given, even empty
+  std::optional<std::string> continuationToken;
   std::string nextContinuationToken;
   std::string startAfter;
   // V1

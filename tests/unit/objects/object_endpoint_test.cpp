@@ -616,6 +616,36 @@ TEST_F(ObjectEndpoint, BucketRequests) {
   EXPECT_EQ(s3::s3xml::firstText(buckets.sent, "Name"), "assetd");
 }
 
+TEST_F(ObjectEndpoint, ListingEdgeCases) {
+  for (const char* key : {"e/1", "e/2"}) put(key, key);
+  // max-keys=0: empty and not truncated, in both versions.
+  for (const char* target : {"/assetd?list-type=2&prefix=e%2F&max-keys=0", "/assetd?max-keys=0"}) {
+    FakeExchange none = presigned("GET", target);
+    run(none);
+    ASSERT_EQ(none.status, 200) << none.sent;
+    EXPECT_EQ(s3::s3xml::firstText(none.sent, "IsTruncated"), "false") << none.sent;
+    EXPECT_TRUE(keysOf(none.sent, "Contents").empty());
+    EXPECT_EQ(none.sent.find("NextContinuationToken"), std::string::npos);
+    EXPECT_EQ(none.sent.find("NextMarker"), std::string::npos);
+  }
+  // An empty continuation token is echoed and lists from the start.
+  FakeExchange empty = presigned("GET", "/assetd?list-type=2&prefix=e%2F&continuation-token=");
+  run(empty);
+  EXPECT_NE(empty.sent.find("<ContinuationToken></ContinuationToken>"), std::string::npos)
+      << empty.sent;
+  EXPECT_EQ(keysOf(empty.sent, "Contents"), (std::vector<std::string>{"e/1", "e/2"}));
+  // V1 names owners always, V2 with fetch-owner=true.
+  FakeExchange v2 = presigned("GET", "/assetd?list-type=2&prefix=e%2F");
+  run(v2);
+  EXPECT_EQ(v2.sent.find("<Owner>"), std::string::npos);
+  FakeExchange owned = presigned("GET", "/assetd?list-type=2&prefix=e%2F&fetch-owner=true");
+  run(owned);
+  EXPECT_EQ(s3::s3xml::elements(owned.sent, "Owner").size(), 2u) << owned.sent;
+  FakeExchange v1 = presigned("GET", "/assetd?prefix=e%2F");
+  run(v1);
+  EXPECT_EQ(s3::s3xml::elements(v1.sent, "Owner").size(), 2u) << v1.sent;
+}
+
 TEST_F(ObjectEndpoint, MultipartUploadThroughTheEndpoint) {
   FakeExchange create = presigned("POST", "/assetd/mp?uploads");
   run(create);
