@@ -215,6 +215,41 @@ std::string listBucket(const ListResult& r) {
   return out;
 }
 
+std::string accessControlPolicy() {
+  std::string out = openDocument("AccessControlPolicy");
+  identity(out, "Owner");
+  out += "<AccessControlList><Grant>";
+  identity(out, "Grantee",
+           " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\"");
+  element(out, "Permission", "FULL_CONTROL");
+  out += "</Grant></AccessControlList></AccessControlPolicy>";
+  return out;
+}
+
+std::string corsConfiguration(const CorsRule& rule) {
+  std::string out = openDocument("CORSConfiguration");
+  out += "<CORSRule>";
+  for (const std::string& header : rule.allowedHeaders) element(out, "AllowedHeader", header);
+  for (const std::string& method : rule.allowedMethods) element(out, "AllowedMethod", method);
+  for (const std::string& origin : rule.allowedOrigins) element(out, "AllowedOrigin", origin);
+  for (const std::string& header : rule.exposeHeaders) element(out, "ExposeHeader", header);
+  element(out, "MaxAgeSeconds", std::to_string(rule.maxAgeSeconds));
+  out += "</CORSRule></CORSConfiguration>";
+  return out;
+}
+
+std::string versioningConfiguration() {
+  std::string out = openDocument("VersioningConfiguration");
+  out += "</VersioningConfiguration>";
+  return out;
+}
+
+std::string emptyTagging() {
+  std::string out = openDocument("Tagging");
+  out += "<TagSet></TagSet></Tagging>";
+  return out;
+}
+
 std::string listParts(const PartsResult& r) {
   std::string out = openDocument("ListPartsResult");
   element(out, "Bucket", r.bucket);
