@@ -66,9 +66,11 @@ void listObjects(S3Call& call) {
   std::string after;
   if (result.v2) {
     result.startAfter = call.param("start-after").value_or("");
-    result.continuationToken = call.param("continuation-token").value_or("");
-    after = result.continuationToken.empty() ? result.startAfter
-                                             : decodeToken(result.continuationToken);
+    result.fetchOwner = call.param("fetch-owner") == "true";
+    result.continuationToken = call.param("continuation-token");
+    // An empty token is echoed and lists from the start, as in S3.
+    after = result.continuationToken.value_or("").empty() ? result.startAfter
+                                                          : decodeToken(*result.continuationToken);
     if (result.startAfter > after) after = result.startAfter;
   } else {
     result.marker = call.param("marker").value_or("");
@@ -80,7 +82,8 @@ void listObjects(S3Call& call) {
   call.store.list(result.prefix, result.delimiter, after,
                   [&](const blob::LocalBlobStore::Listed& item) {
                     if (count == result.maxKeys) {
-                      result.truncated = true;
+                      // max-keys=0 asks for nothing: an empty list, not truncated, as in S3.
+                      result.truncated = result.maxKeys > 0;
                       return false;
                     }
                     ++count;

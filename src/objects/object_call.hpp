@@ -17,6 +17,17 @@ namespace assetd::objects {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
+// The CORS rule of every answer (S3Call::headers, the OPTIONS preflight), which GetBucketCors
+// reports: any origin, these methods, any requested header, these headers exposed.
+inline constexpr std::string_view kCorsAllowedOrigin = "*";
+inline constexpr std::string_view kCorsAllowedMethods = "GET, PUT, POST, DELETE, HEAD";
+inline constexpr int kCorsMaxAgeSeconds = 3600;
+inline constexpr std::string_view kExposedHeaders =
+    "ETag, Location, x-amz-request-id, x-amz-id-2, x-amz-version-id, x-amz-delete-marker, "
+    "Content-Length, Content-Range, Content-Type, Content-Disposition, Content-Encoding, "
+    "Accept-Ranges, Last-Modified, x-amz-checksum-crc32, x-amz-checksum-crc32c, "
+    "x-amz-checksum-crc64nvme, x-amz-checksum-sha1, x-amz-checksum-sha256";
+
 class S3Call {
  public:
   S3Call(http::StreamExchange& exchange, blob::LocalBlobStore& store,
@@ -84,6 +95,23 @@ s3::ReadFn sizeCappedBody(s3::PayloadReader& body, std::uint64_t maxBytes);
 // The key named by x-amz-copy-source ("/bucket/key", URL-encoded, any "?versionId=" ignored),
 // checked to be in this bucket and a valid key.
 std::string copySourceKey(const S3Call& call);
+
+// Sub-resources and headers of S3 features the endpoint has not (object_subresources.cpp),
+// decided before any handler reads the body.
+// serveSubresource answers a request naming one of S3's configuration sub-resources (`?acl`,
+// `?cors`, `?versioning`, `?tagging`, …) and returns true, or returns false for the ordinary
+// dispatch; throws S3Error 501 NotImplemented naming the operation and the feature, 405
+// MethodNotAllowed for a method the sub-resource has not, 404 NoSuchKey for an object's
+// configuration when the object is missing.
+bool serveSubresource(S3Call& call);
+// Throws S3Error 501 NotImplemented for a write that asks for what the store would not honour
+// (server-side encryption, tags, Object Lock, a website redirect, a storage class but STANDARD,
+// public ACLs or grants), 400 for such a header with an invalid value, and 400 InvalidRequest
+// for SSE-C parameters naming a stored object (none is encrypted).
+void refuseUnsupportedHeaders(S3Call& call);
+// The same refusals for the fields of a browser form upload (names lower-cased), which carry
+// its object's headers.
+void refuseUnsupportedFields(const std::vector<std::pair<std::string, std::string>>& fields);
 
 // Handlers (object_handlers.cpp, object_bucket.cpp, object_multipart.cpp,
 // object_part_copy.cpp, object_post.cpp).

@@ -17,12 +17,6 @@ namespace {
 
 constexpr std::uint64_t kDrainLimit = 16u << 20;
 
-constexpr std::string_view kExposedHeaders =
-    "ETag, Location, x-amz-request-id, x-amz-id-2, x-amz-version-id, x-amz-delete-marker, "
-    "Content-Length, Content-Range, Content-Type, Content-Disposition, Content-Encoding, "
-    "Accept-Ranges, Last-Modified, x-amz-checksum-crc32, x-amz-checksum-crc32c, "
-    "x-amz-checksum-crc64nvme, x-amz-checksum-sha1, x-amz-checksum-sha256";
-
 std::string uppercase(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
@@ -87,18 +81,12 @@ s3::S3Error methodNotAllowed() {
                      "The specified method is not allowed against this resource.");
 }
 
-s3::S3Error notImplemented() {
-  return s3::S3Error(
-      501, "NotImplemented",
-      "A header or query you provided implies functionality that is not implemented.");
-}
-
 void preflight(S3Call& call) {
   std::string allowHeaders(call.request.header("access-control-request-headers"));
   HeaderList extra = {
-      {"Access-Control-Allow-Methods", "GET, PUT, POST, DELETE, HEAD"},
+      {"Access-Control-Allow-Methods", std::string(kCorsAllowedMethods)},
       {"Access-Control-Allow-Headers", allowHeaders.empty() ? "*" : allowHeaders},
-      {"Access-Control-Max-Age", "3600"},
+      {"Access-Control-Max-Age", std::to_string(kCorsMaxAgeSeconds)},
       {"Vary", "Origin, Access-Control-Request-Headers, Access-Control-Request-Method"}};
   call.sendEmpty(200, std::move(extra));
 }
@@ -117,9 +105,6 @@ void parsePath(S3Call& call) {
 void dispatchObject(S3Call& call) {
   const std::string& method = call.request.method;
   bool hasCopySource = !call.request.header("x-amz-copy-source").empty();
-  if (call.has("acl") || call.has("tagging") || call.has("retention") || call.has("legal-hold") ||
-      call.has("torrent") || call.has("attributes") || call.has("restore") || call.has("select"))
-    throw notImplemented();
   if (method == "PUT") {
     if (call.has("uploadId") || call.has("partNumber")) {
       return hasCopySource ? uploadPartCopy(call) : uploadPart(call);
@@ -148,11 +133,6 @@ void dispatchBucket(S3Call& call) {
   if (method == "GET") {
     if (call.has("location")) return bucketLocation(call);
     if (call.has("uploads")) return listMultipartUploads(call);
-    for (std::string_view unsupported :
-         {"versions", "acl", "policy", "cors", "lifecycle", "tagging", "versioning", "website",
-          "logging", "notification", "encryption", "replication", "accelerate", "requestPayment",
-          "object-lock", "ownershipControls", "publicAccessBlock"})
-      if (call.has(unsupported)) throw notImplemented();
     return listObjects(call);
   }
   if (method == "POST" && call.has("delete")) return deleteObjects(call);
@@ -161,6 +141,9 @@ void dispatchBucket(S3Call& call) {
         409, "BucketAlreadyOwnedByYou",
         "Your previous request to create the named bucket succeeded and you already own "
         "it.");
+  if (method == "DELETE")
+    throw s3::S3Error(501, "NotImplemented",
+                      "DeleteBucket is not implemented: this endpoint serves one fixed bucket.");
   throw methodNotAllowed();
 }
 
@@ -214,8 +197,11 @@ void serve(S3Call& call) {
   }
   if (call.bucket != call.store.bucket())
     throw s3::S3Error(404, "NoSuchBucket", "The specified bucket does not exist");
+  if (!call.key.empty()) blob::checkObjectKey(call.key);
+  // The S3 features the store has not, answered or refused before any handler reads the body.
+  if (serveSubresource(call)) return;
+  refuseUnsupportedHeaders(call);
   if (call.key.empty()) return dispatchBucket(call);
-  blob::checkObjectKey(call.key);
   dispatchObject(call);
 }
 
@@ -258,7 +244,7 @@ std::string S3Call::resource() const {
 }
 
 HeaderList S3Call::headers(HeaderList extra) const {
-  HeaderList out = {{"Access-Control-Allow-Origin", "*"},
+  HeaderList out = {{"Access-Control-Allow-Origin", std::string(kCorsAllowedOrigin)},
                     {"Access-Control-Expose-Headers", std::string(kExposedHeaders)},
                     {"x-amz-request-id", requestId},
                     {"x-amz-id-2", requestId}};

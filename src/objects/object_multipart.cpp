@@ -84,7 +84,8 @@ void listParts(S3Call& call) {
   for (auto& part : call.store.listParts(result.uploadId, call.key)) {
     if (part.number <= result.partNumberMarker) continue;
     if (static_cast<int>(result.parts.size()) == result.maxParts) {
-      result.truncated = true;
+      // max-parts=0 asks for nothing: S3 answers an empty list that is not truncated.
+      result.truncated = result.maxParts > 0;
       break;
     }
     result.nextPartNumberMarker = part.number;
@@ -121,7 +122,7 @@ void listMultipartUploads(S3Call& call) {
           (!result.commonPrefixes.empty() && result.commonPrefixes.back() == common))
         continue;
       if (listed == result.maxUploads) {
-        result.truncated = true;
+        result.truncated = result.maxUploads > 0;  // max-uploads=0: empty, not truncated
         break;
       }
       ++listed;
@@ -131,7 +132,7 @@ void listMultipartUploads(S3Call& call) {
       continue;
     }
     if (listed == result.maxUploads) {
-      result.truncated = true;
+      result.truncated = result.maxUploads > 0;
       break;
     }
     ++listed;

@@ -174,13 +174,14 @@ void postObject(S3Call& call) {
   if (call.key.empty())
     throw s3::S3Error(400, "InvalidArgument", "User key must have a length greater than 0.");
   blob::checkObjectKey(call.key);
+  refuseUnsupportedFields(fields);
 
   std::vector<std::pair<std::string, std::string>> headerFields;
   std::string contentType;
   for (const auto& [name, value] : fields) {
     if (name == "content-type") contentType = value;
     if (name == "cache-control" || name == "content-disposition" || name == "content-encoding" ||
-        name == "expires" || name.starts_with("x-amz-meta-"))
+        name == "content-language" || name == "expires" || name.starts_with("x-amz-meta-"))
       headerFields.emplace_back(name, value);
   }
   s3::StoredHeaders kept = s3::storedHeadersOf(headerFields);

@@ -58,6 +58,25 @@ std::string trimmed(std::string_view text) {
   return std::string(text);
 }
 
+// The one identity of the built-in endpoint, named where S3 names an owner, an initiator or a
+// grantee: `<tag><ID>assetd</ID><DisplayName>assetd</DisplayName></tag>`.
+void identity(std::string& out, std::string_view tag, std::string_view attributes = {}) {
+  out += "<";
+  out += tag;
+  out += attributes;
+  out += ">";
+  element(out, "ID", "assetd");
+  element(out, "DisplayName", "assetd");
+  out += "</";
+  out += tag;
+  out += ">";
+}
+
+void owner(std::string& out) {
+  identity(out, "Initiator");
+  identity(out, "Owner");
+}
+
 }  // namespace
 
 std::string escape(std::string_view text) {
@@ -165,7 +184,7 @@ std::string listBucket(const ListResult& r) {
   element(out, "Name", r.bucket);
   element(out, "Prefix", name(r.prefix));
   if (r.v2) {
-    if (!r.continuationToken.empty()) element(out, "ContinuationToken", r.continuationToken);
+    if (r.continuationToken) element(out, "ContinuationToken", *r.continuationToken);
     if (!r.startAfter.empty()) element(out, "StartAfter", name(r.startAfter));
     element(out, "KeyCount", std::to_string(r.contents.size() + r.commonPrefixes.size()));
   } else {
@@ -184,6 +203,7 @@ std::string listBucket(const ListResult& r) {
     element(out, "LastModified", core::isoMillis(object.lastModifiedMillis));
     element(out, "ETag", object.etag);
     element(out, "Size", std::to_string(object.size));
+    if (!r.v2 || r.fetchOwner) identity(out, "Owner");
     element(out, "StorageClass", "STANDARD");
     out += "</Contents>";
   }
@@ -196,23 +216,40 @@ std::string listBucket(const ListResult& r) {
   return out;
 }
 
-namespace {
-
-// The one identity of the built-in endpoint, named where S3 names an initiator and an owner.
-void owner(std::string& out) {
-  for (std::string_view tag : {"Initiator", "Owner"}) {
-    out += "<";
-    out += tag;
-    out += ">";
-    element(out, "ID", "assetd");
-    element(out, "DisplayName", "assetd");
-    out += "</";
-    out += tag;
-    out += ">";
-  }
+std::string accessControlPolicy() {
+  std::string out = openDocument("AccessControlPolicy");
+  identity(out, "Owner");
+  out += "<AccessControlList><Grant>";
+  identity(out, "Grantee",
+           " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\"");
+  element(out, "Permission", "FULL_CONTROL");
+  out += "</Grant></AccessControlList></AccessControlPolicy>";
+  return out;
 }
 
-}  // namespace
+std::string corsConfiguration(const CorsRule& rule) {
+  std::string out = openDocument("CORSConfiguration");
+  out += "<CORSRule>";
+  for (const std::string& header : rule.allowedHeaders) element(out, "AllowedHeader", header);
+  for (const std::string& method : rule.allowedMethods) element(out, "AllowedMethod", method);
+  for (const std::string& origin : rule.allowedOrigins) element(out, "AllowedOrigin", origin);
+  for (const std::string& header : rule.exposeHeaders) element(out, "ExposeHeader", header);
+  element(out, "MaxAgeSeconds", std::to_string(rule.maxAgeSeconds));
+  out += "</CORSRule></CORSConfiguration>";
+  return out;
+}
+
+std::string versioningConfiguration() {
+  std::string out = openDocument("VersioningConfiguration");
+  out += "</VersioningConfiguration>";
+  return out;
+}
+
+std::string emptyTagging() {
+  std::string out = openDocument("Tagging");
+  out += "<TagSet></TagSet></Tagging>";
+  return out;
+}
 
 std::string listParts(const PartsResult& r) {
   std::string out = openDocument("ListPartsResult");
@@ -270,10 +307,9 @@ std::string listBuckets(std::string_view bucket, std::int64_t createdMillis) {
   std::string out(kDeclaration);
   out += "<ListAllMyBucketsResult";
   out += kNamespace;
-  out += "><Owner>";
-  element(out, "ID", "assetd");
-  element(out, "DisplayName", "assetd");
-  out += "</Owner><Buckets><Bucket>";
+  out += ">";
+  identity(out, "Owner");
+  out += "<Buckets><Bucket>";
   element(out, "Name", bucket);
   element(out, "CreationDate", core::isoMillis(createdMillis));
   out += "</Bucket></Buckets></ListAllMyBucketsResult>";

@@ -36,8 +36,9 @@ struct ListResult {
   int maxKeys = 1000;
   bool urlEncode = false;  // encoding-type=url: keys and prefixes percent-encoded
   bool truncated = false;
-  // V2
-  std::string continuationToken;
+  bool fetchOwner = false;  // V2: each object's <Owner> (V1 always names it)
+  // V2; echoed when given, even empty
+  std::optional<std::string> continuationToken;
   std::string nextContinuationToken;
   std::string startAfter;
   // V1
@@ -47,6 +48,22 @@ struct ListResult {
   std::vector<std::string> commonPrefixes;
 };
 std::string listBucket(const ListResult& result);
+
+// The configuration documents the endpoint answers as they are true of its one bucket:
+// GetBucketAcl/GetObjectAcl (the one identity has FULL_CONTROL), GetBucketCors (the rule every
+// answer applies), GetBucketVersioning (never versioned: an empty configuration) and
+// GetObjectTagging (objects carry no tags: an empty set).
+std::string accessControlPolicy();
+struct CorsRule {
+  std::vector<std::string> allowedHeaders;
+  std::vector<std::string> allowedMethods;
+  std::vector<std::string> allowedOrigins;
+  std::vector<std::string> exposeHeaders;
+  int maxAgeSeconds = 0;
+};
+std::string corsConfiguration(const CorsRule& rule);
+std::string versioningConfiguration();
+std::string emptyTagging();
 
 std::string listBuckets(std::string_view bucket, std::int64_t createdMillis);
 std::string location(std::string_view region);  // us-east-1 is the empty constraint, as in S3

@@ -180,6 +180,34 @@ def test_content_type_metadata_and_stored_headers(target):
     assert head["ContentLength"] == 4
 
 
+def test_content_language_and_expires_fields_are_kept(target):
+    key = unique_key()
+    fields = {"Content-Language": "de-CH", "Expires": "Wed, 21 Oct 2037 07:28:00 GMT"}
+    conditions = [{"Content-Language": "de-CH"}, {"Expires": "Wed, 21 Oct 2037 07:28:00 GMT"}]
+    resp = post(presigned(target, key, fields=fields, conditions=conditions))
+    assert resp.status_code == 204, resp.text
+    head = target.client.head_object(Bucket=target.bucket, Key=key)
+    assert head["ContentLanguage"] == "de-CH"
+    assert head["ResponseMetadata"]["HTTPHeaders"]["expires"] == "Wed, 21 Oct 2037 07:28:00 GMT"
+
+
+@pytest.mark.parametrize("field,value,status", [
+    ("x-amz-server-side-encryption", "AES256", 501),
+    ("x-amz-server-side-encryption", "aws:kms", 501),
+    ("x-amz-server-side-encryption-customer-algorithm", "AES256", 501),
+    ("tagging", "<Tagging><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet></Tagging>", 501),
+    ("x-amz-storage-class", "GLACIER", 501),
+    ("acl", "public-read", 501),
+])
+def test_fields_asking_for_what_the_store_would_not_honour_are_refused(target, field, value, status):
+    """As on PutObject: a form that asks for encryption, tags, another storage class or a public ACL
+    is refused, not stored as if it had been honoured."""
+    key = unique_key()
+    resp = post(presigned(target, key, fields={field: value}, conditions=[{field: value}]))
+    s3_error(resp, status, "NotImplemented")
+    assert absent(target, key)
+
+
 # --- policy violations ------------------------------------------------------------------------------
 
 

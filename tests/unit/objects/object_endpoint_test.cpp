@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <stdexcept>
+#include <tuple>
 
 #include "core/ids.hpp"
 #include "objects/object_endpoint.hpp"
@@ -614,6 +615,172 @@ TEST_F(ObjectEndpoint, BucketRequests) {
   FakeExchange buckets = presigned("GET", "/");
   run(buckets);
   EXPECT_EQ(s3::s3xml::firstText(buckets.sent, "Name"), "assetd");
+}
+
+TEST_F(ObjectEndpoint, ListingEdgeCases) {
+  for (const char* key : {"e/1", "e/2"}) put(key, key);
+  // max-keys=0: empty and not truncated, in both versions.
+  for (const char* target : {"/assetd?list-type=2&prefix=e%2F&max-keys=0", "/assetd?max-keys=0"}) {
+    FakeExchange none = presigned("GET", target);
+    run(none);
+    ASSERT_EQ(none.status, 200) << none.sent;
+    EXPECT_EQ(s3::s3xml::firstText(none.sent, "IsTruncated"), "false") << none.sent;
+    EXPECT_TRUE(keysOf(none.sent, "Contents").empty());
+    EXPECT_EQ(none.sent.find("NextContinuationToken"), std::string::npos);
+    EXPECT_EQ(none.sent.find("NextMarker"), std::string::npos);
+  }
+  // An empty continuation token is echoed and lists from the start.
+  FakeExchange empty = presigned("GET", "/assetd?list-type=2&prefix=e%2F&continuation-token=");
+  run(empty);
+  EXPECT_NE(empty.sent.find("<ContinuationToken></ContinuationToken>"), std::string::npos)
+      << empty.sent;
+  EXPECT_EQ(keysOf(empty.sent, "Contents"), (std::vector<std::string>{"e/1", "e/2"}));
+  // V1 names owners always, V2 with fetch-owner=true.
+  FakeExchange v2 = presigned("GET", "/assetd?list-type=2&prefix=e%2F");
+  run(v2);
+  EXPECT_EQ(v2.sent.find("<Owner>"), std::string::npos);
+  FakeExchange owned = presigned("GET", "/assetd?list-type=2&prefix=e%2F&fetch-owner=true");
+  run(owned);
+  EXPECT_EQ(s3::s3xml::elements(owned.sent, "Owner").size(), 2u) << owned.sent;
+  FakeExchange v1 = presigned("GET", "/assetd?prefix=e%2F");
+  run(v1);
+  EXPECT_EQ(s3::s3xml::elements(v1.sent, "Owner").size(), 2u) << v1.sent;
+}
+
+TEST_F(ObjectEndpoint, SubresourcesAnswerWhatIsTrueOrNotImplemented) {
+  put("s", "kept");
+  FakeExchange acl = presigned("GET", "/assetd?acl");
+  run(acl);
+  EXPECT_EQ(acl.status, 200);
+  EXPECT_EQ(s3::s3xml::firstText(acl.sent, "Permission"), "FULL_CONTROL");
+  FakeExchange cors = presigned("GET", "/assetd?cors");
+  run(cors);
+  EXPECT_EQ(cors.status, 200);
+  EXPECT_EQ(s3::s3xml::firstText(cors.sent, "AllowedOrigin"), "*");
+  EXPECT_EQ(s3::s3xml::elements(cors.sent, "AllowedMethod").size(), 5u);
+  EXPECT_EQ(s3::s3xml::firstText(cors.sent, "MaxAgeSeconds"), "3600");
+  FakeExchange versioning = presigned("GET", "/assetd?versioning");
+  run(versioning);
+  EXPECT_EQ(versioning.status, 200);
+  EXPECT_NE(versioning.sent.find("<VersioningConfiguration"), std::string::npos);
+  EXPECT_EQ(versioning.sent.find("Status"), std::string::npos);
+  FakeExchange tags = presigned("GET", "/assetd/s?tagging");
+  run(tags);
+  EXPECT_EQ(tags.status, 200);
+  EXPECT_NE(tags.sent.find("<TagSet></TagSet>"), std::string::npos);
+  FakeExchange missingTags = presigned("GET", "/assetd/nothing?tagging");
+  run(missingTags);
+  EXPECT_EQ(missingTags.errorCode(), "NoSuchKey");
+
+  for (auto [method, target, operation] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"PUT", "/assetd?policy", "PutBucketPolicy"},
+           {"PUT", "/assetd?versioning", "PutBucketVersioning"},
+           {"DELETE", "/assetd?lifecycle", "DeleteBucketLifecycle"},
+           {"GET", "/assetd?encryption", "GetBucketEncryption"},
+           {"GET", "/assetd?versions", "ListObjectVersions"},
+           {"PUT", "/assetd?cors", "PutBucketCors"},
+           {"DELETE", "/assetd", "DeleteBucket"},
+           {"PUT", "/assetd/s?tagging", "PutObjectTagging"},
+           {"PUT", "/assetd/s?acl", "PutObjectAcl"},
+           {"GET", "/assetd/s?retention", "GetObjectRetention"},
+           {"POST", "/assetd/s?restore", "RestoreObject"},
+           {"GET", "/assetd/s?partNumber=1", "GetObject by partNumber"}}) {
+    FakeExchange refused = presigned(method, target);
+    refused.body = "<Configuration/>";
+    run(refused);
+    EXPECT_EQ(refused.status, 501) << target;
+    EXPECT_EQ(refused.errorCode(), "NotImplemented") << target;
+    EXPECT_EQ(s3::s3xml::firstText(refused.sent, "Message").value_or("").rfind(operation, 0), 0u)
+        << refused.sent;
+  }
+  // A method S3 has no operation for on a sub-resource is not served by another handler.
+  for (auto [method, target] :
+       std::vector<std::pair<std::string, std::string>>{{"POST", "/assetd?acl"},
+                                                        {"DELETE", "/assetd?versioning"},
+                                                        {"DELETE", "/assetd/s?acl"}}) {
+    FakeExchange other = presigned(method, target);
+    run(other);
+    EXPECT_EQ(other.status, 405) << target;
+  }
+  FakeExchange get = presigned("GET", "/assetd/s");
+  run(get);
+  EXPECT_EQ(get.status, 200);
+  EXPECT_TRUE(store->head("s"));
+}
+
+TEST_F(ObjectEndpoint, WriteHeadersThatWouldNotBeHonouredAreRefused) {
+  put("src", "source");
+  struct Case {
+    std::string method, target;
+    Headers headers;
+    int status;
+    std::string code;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"PUT",
+            "/assetd/w",
+            {{"x-amz-server-side-encryption", "aws:kms"}},
+            501,
+            "NotImplemented"},
+           {"PUT",
+            "/assetd/w",
+            {{"x-amz-server-side-encryption", "rot13"}},
+            400,
+            "InvalidArgument"},
+           {"PUT",
+            "/assetd/w",
+            {{"x-amz-server-side-encryption-customer-algorithm", "AES256"}},
+            501,
+            "NotImplemented"},
+           {"PUT", "/assetd/w", {{"x-amz-tagging", "a=b"}}, 501, "NotImplemented"},
+           {"PUT", "/assetd/w", {{"x-amz-storage-class", "GLACIER"}}, 501, "NotImplemented"},
+           {"PUT", "/assetd/w", {{"x-amz-storage-class", "NOPE"}}, 400, "InvalidStorageClass"},
+           {"PUT", "/assetd/w", {{"x-amz-acl", "public-read"}}, 501, "NotImplemented"},
+           {"PUT", "/assetd/w", {{"x-amz-acl", "nonsense"}}, 400, "InvalidArgument"},
+           {"PUT", "/assetd/w", {{"x-amz-grant-read", "id=x"}}, 501, "NotImplemented"},
+           {"PUT", "/assetd/w", {{"x-amz-object-lock-mode", "GOVERNANCE"}}, 501, "NotImplemented"},
+           {"PUT", "/assetd/w", {{"x-amz-website-redirect-location", "/x"}}, 501, "NotImplemented"},
+           {"POST", "/assetd/w?uploads", {{"x-amz-tagging", "a=b"}}, 501, "NotImplemented"},
+           {"PUT",
+            "/assetd/w",
+            {{"x-amz-copy-source", "/assetd/src"}, {"x-amz-tagging-directive", "SOMETIMES"}},
+            400,
+            "InvalidArgument"},
+           {"PUT",
+            "/assetd/w",
+            {{"x-amz-copy-source", "/assetd/src"},
+             {"x-amz-copy-source-server-side-encryption-customer-key", "k"}},
+            400,
+            "InvalidRequest"}}) {
+    FakeExchange refused = presigned(c.method, c.target);
+    for (auto& header : c.headers) refused.req.headers.push_back(header);
+    refused.body = "body";
+    run(refused);
+    EXPECT_EQ(refused.status, c.status) << c.headers.front().first;
+    EXPECT_EQ(refused.errorCode(), c.code) << c.headers.front().first;
+    EXPECT_FALSE(store->head("w")) << c.headers.front().first;
+  }
+  FakeExchange uploads = presigned("GET", "/assetd?uploads");
+  run(uploads);
+  EXPECT_EQ(uploads.sent.find("<Upload>"), std::string::npos);
+
+  // SSE-C parameters for a stored (so plain) object: S3's 400.
+  FakeExchange read = presigned("GET", "/assetd/src");
+  read.req.headers.emplace_back("x-amz-server-side-encryption-customer-algorithm", "AES256");
+  run(read);
+  EXPECT_EQ(read.status, 400);
+  EXPECT_EQ(read.errorCode(), "InvalidRequest");
+
+  // What means only "the owner has it" is accepted.
+  for (const char* acl : {"private", "bucket-owner-full-control"}) {
+    FakeExchange owned = presigned("PUT", "/assetd/w");
+    owned.req.headers.emplace_back("x-amz-acl", acl);
+    owned.req.headers.emplace_back("x-amz-storage-class", "STANDARD");
+    owned.body = "owned";
+    run(owned);
+    EXPECT_EQ(owned.status, 200) << acl;
+  }
 }
 
 TEST_F(ObjectEndpoint, MultipartUploadThroughTheEndpoint) {
