@@ -96,6 +96,7 @@ void checkHeaders(const Headers& headers) {
 using detail::checkHeaders;
 using detail::isAuthQueryParameter;
 using detail::isUnsignedHeader;
+using detail::isValidPayloadHash;
 using detail::lowercase;
 
 std::string normalizePath(std::string_view path) {
@@ -297,9 +298,18 @@ Presigned presign(const PresignInput& input) {
   const ParsedUrl url = parseUrl(input.url);
 
   QueryParams query = parseQuery(url.query);
-  for (const auto& [name, value] : query)
+  int contentHashes = 0;
+  for (const auto& [name, value] : query) {
     if (isAuthQueryParameter(name))
       throw core::ApiError::badRequest("url", "already carries the parameter " + name);
+    // The verifier takes a presigned URL's payload hash from this parameter: one that could
+    // never verify is refused here rather than signed.
+    if (name == "X-Amz-Content-Sha256" && (++contentHashes > 1 || !isValidPayloadHash(value)))
+      throw core::ApiError::badRequest(
+          "url",
+          "X-Amz-Content-Sha256 must be given once, as a hex SHA-256, UNSIGNED-PAYLOAD or "
+          "STREAMING-*");
+  }
 
   Headers headers{{"host", url.hostHeader()}};
   for (const auto& header : input.headers)

@@ -137,8 +137,9 @@ struct Presigned {
   Trace trace;
 };
 
-// Throws core::ApiError 400 naming the field for a malformed URL, an expiry out of range or
-// missing credentials, region or service.
+// Throws core::ApiError 400 naming the field for a malformed URL (one that already carries a
+// signing parameter, or an X-Amz-Content-Sha256 the verifier would refuse), an expiry out of
+// range or missing credentials, region or service.
 Presigned presign(const PresignInput& input);
 
 struct HeaderSignInput {

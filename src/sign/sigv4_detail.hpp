@@ -12,6 +12,9 @@ std::string lowercase(std::string_view text);
 // X-Amz-Algorithm, -Credential, -Date, -Expires, -SignedHeaders, -Security-Token, -Signature.
 bool isAuthQueryParameter(std::string_view name);
 
+// A payload hash a request may sign: 64 lowercase hex digits, UNSIGNED-PAYLOAD or STREAMING-*.
+bool isValidPayloadHash(std::string_view hash);
+
 // Lowercase header names a signer leaves unsigned because intermediaries may change them.
 bool isUnsignedHeader(std::string_view name);
 

@@ -9,6 +9,7 @@
 namespace assetd::sign::sigv4 {
 namespace {
 
+using detail::isValidPayloadHash;
 using detail::lowercase;
 
 VerifyResult failure(AuthError error, std::string message) {
@@ -89,11 +90,6 @@ std::optional<std::string> checkClaim(const Claim& claim, const VerifyOptions& o
       claim.signedHeaders.end())
     return "signed headers must include host";
   return std::nullopt;
-}
-
-bool isValidPayloadHash(std::string_view hash) {
-  return (hash.size() == 64 && isLowerHex(hash)) || hash == kUnsignedPayload ||
-         hash.starts_with("STREAMING-");
 }
 
 std::vector<std::string> parseSignedHeaders(std::string_view list) {
@@ -271,6 +267,11 @@ VerifyResult verifyHeader(const IncomingRequest& request, std::string_view autho
 }
 
 }  // namespace
+
+bool detail::isValidPayloadHash(std::string_view hash) {
+  return (hash.size() == 64 && isLowerHex(hash)) || hash == kUnsignedPayload ||
+         hash.starts_with("STREAMING-");
+}
 
 std::string_view errorCode(AuthError error) {
   switch (error) {

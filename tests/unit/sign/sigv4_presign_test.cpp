@@ -149,6 +149,18 @@ TEST(Presign, RejectsInvalidInputNamingTheField) {
   input = baseInput();
   input.url += "?X-Amz-Signature=abc";
   EXPECT_EQ(presignError(input), "url: already carries the parameter X-Amz-Signature");
+  // A payload hash the verifier would refuse (found by fuzz_sigv4): the URL could never verify.
+  for (const char* query :
+       {"?X-Amz-Content-Sha256", "?X-Amz-Content-Sha256=abc",
+        "?X-Amz-Content-Sha256=UNSIGNED-PAYLOAD&X-Amz-Content-Sha256=UNSIGNED-PAYLOAD"}) {
+    input = baseInput();
+    input.url += query;
+    EXPECT_TRUE(presignError(input).starts_with("url: X-Amz-Content-Sha256 must be given once"))
+        << query << ": " << presignError(input);
+  }
+  input = baseInput();
+  input.url += "?X-Amz-Content-Sha256=UNSIGNED-PAYLOAD";
+  EXPECT_EQ(presignError(input), "no error");
   input = baseInput();
   input.credentials.accessKeyId.clear();
   EXPECT_EQ(presignError(input), "credentials.accessKeyId: required");
