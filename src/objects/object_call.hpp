@@ -47,9 +47,9 @@ class S3Call {
                  HeaderList extra = {});
 
   // The body with its integrity checks (see PayloadReader).
-  s3::PayloadReader payload();
+  s3::PayloadReader payload(bool checksumHeadersOfBody = true);
   // A small body (XML requests) read whole; EntityTooLarge past `limit`.
-  std::string smallBody(std::size_t limit);
+  std::string smallBody(std::size_t limit, bool checksumHeadersOfBody = true);
   // Whether reading the body failed because the client went away or stalled.
   bool bodyBroken() const { return bodyBroken_; }
 

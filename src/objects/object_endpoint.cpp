@@ -19,7 +19,8 @@ constexpr std::string_view kExposedHeaders =
     "ETag, x-amz-request-id, x-amz-id-2, x-amz-version-id, x-amz-delete-marker, Content-Length, "
     "Content-Range, Content-Type, Content-Disposition, Content-Encoding, Accept-Ranges, "
     "Last-Modified, x-amz-checksum-crc32, x-amz-checksum-crc32c, x-amz-checksum-crc64nvme, "
-    "x-amz-checksum-sha1, x-amz-checksum-sha256";
+    "x-amz-checksum-sha1, x-amz-checksum-sha256, x-amz-checksum-type, x-amz-checksum-algorithm, "
+    "x-amz-mp-parts-count";
 
 std::string uppercase(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
@@ -269,7 +270,8 @@ void S3Call::sendError(int status, std::string_view code, std::string_view messa
   drainSmallBody();
   std::string xml = s3::s3xml::error(code, message, resource(), requestId);
   extra.emplace_back("Content-Type", "application/xml");
-  if (status == 416) {
+  // A range of the object read (not the source of an UploadPartCopy, which is another key).
+  if (status == 416 && (request.method == "GET" || request.method == "HEAD")) {
     if (auto object = key.empty() ? std::nullopt : store.head(key))
       extra.emplace_back("Content-Range", "bytes */" + std::to_string(object->size));
   }
@@ -313,13 +315,13 @@ void S3Call::drainSmallBody() {
   }
 }
 
-s3::PayloadReader S3Call::payload() {
+s3::PayloadReader S3Call::payload(bool checksumHeadersOfBody) {
   return s3::PayloadReader([this](char* buffer, std::size_t n) { return readRaw(buffer, n); },
-                           exchange.contentLength(), request, auth);
+                           exchange.contentLength(), request, auth, checksumHeadersOfBody);
 }
 
-std::string S3Call::smallBody(std::size_t limit) {
-  s3::PayloadReader reader = payload();
+std::string S3Call::smallBody(std::size_t limit, bool checksumHeadersOfBody) {
+  s3::PayloadReader reader = payload(checksumHeadersOfBody);
   std::string body;
   char buffer[16 * 1024];
   while (std::size_t n = reader.read(buffer, sizeof buffer)) {
