@@ -16,6 +16,7 @@
 
 #include "blob/blob_store.hpp"
 #include "blob/local_files.hpp"
+#include "s3/object_checksum.hpp"
 #include "s3/preconditions.hpp"
 #include "s3/stored_headers.hpp"
 
@@ -41,6 +42,8 @@ class LocalBlobStore final : public BlobStore {
   // `conditions` (S3's conditional writes) are checked before the first byte is read, with the
   // errors of s3::checkWriteConditions, and again atomically with the commit, under the key's
   // lock: failing only then (another write came first) throws s3::conditionalRequestConflict().
+  // `headers` are read once beforeCommit has returned, so that it may complete them with what
+  // only the whole body tells (the checksum the client sent, once checked).
   ObjectInfo putStream(const std::string& key, const ReadFn& read,
                        std::optional<std::uint64_t> expectedSize, const std::string& contentType,
                        const BeforeCommit& beforeCommit,
@@ -86,23 +89,42 @@ class LocalBlobStore final : public BlobStore {
             const std::function<bool(const Listed&)>& visit);
 
   // ---- Multipart uploads (errors are S3Error with S3's codes) ----
-  // `headers` are kept with the upload and given to the object on completion.
+  // `headers` are kept with the upload and given to the object on completion; among them the
+  // checksum algorithm the upload requires (s3::recordUploadChecksum), if any.
   std::string createUpload(const std::string& key, const std::string& contentType,
                            const assetd::s3::StoredHeaders& headers = {});
+  // The checksum algorithm and type the upload was created with (NoSuchUpload if none).
+  std::optional<assetd::s3::UploadChecksum> uploadChecksum(const std::string& uploadId,
+                                                           const std::string& key);
+  // Called once the body is in and checked: the part's checksum to keep with it, if any.
+  using PartChecksum = std::function<std::optional<assetd::s3::ObjectChecksum>()>;
   // Stores one part (1..10000), replacing an earlier one of the same number; returns its ETag.
   std::string uploadPart(const std::string& uploadId, const std::string& key, int partNumber,
                          const ReadFn& read, std::optional<std::uint64_t> expectedSize,
-                         const BeforeCommit& beforeCommit = {});
+                         const BeforeCommit& beforeCommit = {}, const PartChecksum& checksum = {});
   struct CompletedPart {
     int number = 0;
     std::string etag;
+    // The checksums the request names for the part: (algorithm, base64).
+    std::vector<std::pair<std::string, std::string>> checksums = {};
+  };
+  struct CompletedUpload {
+    ObjectInfo info;
+    std::optional<assetd::s3::ObjectChecksum> checksum = {};  // with an upload's algorithm
   };
   // Concatenates the named parts into the object atomically; ETag "<md5 of part md5s>-<n>".
+  // With the upload's algorithm the object gets its COMPOSITE or FULL_OBJECT checksum and keeps
+  // its part sizes. Throws S3Error 400 InvalidPart for a part (or a checksum of one) the upload
+  // does not hold, InvalidRequest when a COMPOSITE upload's part lacks its checksum, BadDigest
+  // when `objectChecksum` (the client's claim for the whole object) differs. A Complete repeated
+  // after success (the upload is remembered until it expires like an idle upload) returns the
+  // first one's result without touching the object (its conditions are not checked again).
   // `conditions` are checked as putStream checks them: before the parts are read, and at the
   // commit (ConditionalRequestConflict when only that fails); the upload stays on failure.
-  ObjectInfo completeUpload(const std::string& uploadId, const std::string& key,
-                            const std::vector<CompletedPart>& parts,
-                            const assetd::s3::WriteConditions& conditions = {});
+  CompletedUpload completeUpload(
+      const std::string& uploadId, const std::string& key, const std::vector<CompletedPart>& parts,
+      const std::optional<assetd::s3::ObjectChecksum>& objectChecksum = std::nullopt,
+      const assetd::s3::WriteConditions& conditions = {});
   // false if there was no such upload.
   bool abortUpload(const std::string& uploadId, const std::string& key);
 
@@ -111,6 +133,8 @@ class LocalBlobStore final : public BlobStore {
     std::string etag;  // quoted
     std::uint64_t size = 0;
     std::int64_t lastModifiedMillis = 0;
+    std::optional<assetd::s3::ObjectChecksum> checksum =
+        {};  // algorithm and value, if one was sent
   };
   // The parts of an upload of `key`, by part number (NoSuchUpload otherwise).
   std::vector<UploadedPart> listParts(const std::string& uploadId, const std::string& key);

@@ -26,7 +26,8 @@ inline constexpr std::string_view kExposedHeaders =
     "ETag, Location, x-amz-request-id, x-amz-id-2, x-amz-version-id, x-amz-delete-marker, "
     "Content-Length, Content-Range, Content-Type, Content-Disposition, Content-Encoding, "
     "Accept-Ranges, Last-Modified, x-amz-checksum-crc32, x-amz-checksum-crc32c, "
-    "x-amz-checksum-crc64nvme, x-amz-checksum-sha1, x-amz-checksum-sha256";
+    "x-amz-checksum-crc64nvme, x-amz-checksum-sha1, x-amz-checksum-sha256, x-amz-checksum-type, "
+    "x-amz-checksum-algorithm, x-amz-mp-parts-count";
 
 class S3Call {
  public:
@@ -61,11 +62,11 @@ class S3Call {
                  std::string_view condition = {});
 
   // The body with its integrity checks (see PayloadReader).
-  s3::PayloadReader payload();
+  s3::PayloadReader payload(bool checksumHeadersOfBody = true);
   // The body as it arrives, without any check (a form upload authenticates itself).
   s3::ReadFn rawBody();
   // A small body (XML requests) read whole; EntityTooLarge past `limit`.
-  std::string smallBody(std::size_t limit);
+  std::string smallBody(std::size_t limit, bool checksumHeadersOfBody = true);
   // Whether reading the body failed because the client went away or stalled.
   bool bodyBroken() const { return bodyBroken_; }
 

@@ -269,7 +269,8 @@ void S3Call::sendError(int status, std::string_view code, std::string_view messa
   drainSmallBody();
   std::string xml = s3::s3xml::error(code, message, resource(), requestId, condition);
   extra.emplace_back("Content-Type", "application/xml");
-  if (status == 416) {
+  // A range of the object read (not the source of an UploadPartCopy, which is another key).
+  if (status == 416 && (request.method == "GET" || request.method == "HEAD")) {
     if (auto object = key.empty() ? std::nullopt : store.head(key))
       extra.emplace_back("Content-Range", "bytes */" + std::to_string(object->size));
   }
@@ -317,12 +318,13 @@ s3::ReadFn S3Call::rawBody() {
   return [this](char* buffer, std::size_t n) { return readRaw(buffer, n); };
 }
 
-s3::PayloadReader S3Call::payload() {
-  return s3::PayloadReader(rawBody(), exchange.contentLength(), request, auth);
+s3::PayloadReader S3Call::payload(bool checksumHeadersOfBody) {
+  return s3::PayloadReader(rawBody(), exchange.contentLength(), request, auth,
+                           checksumHeadersOfBody);
 }
 
-std::string S3Call::smallBody(std::size_t limit) {
-  s3::PayloadReader reader = payload();
+std::string S3Call::smallBody(std::size_t limit, bool checksumHeadersOfBody) {
+  s3::PayloadReader reader = payload(checksumHeadersOfBody);
   std::string body;
   char buffer[16 * 1024];
   while (std::size_t n = reader.read(buffer, sizeof buffer)) {

@@ -6,6 +6,7 @@
 
 #include "objects/object_call.hpp"
 #include "s3/byte_range.hpp"
+#include "s3/object_checksum.hpp"
 #include "s3/preconditions.hpp"
 #include "s3/s3_error.hpp"
 #include "s3/s3_xml.hpp"
@@ -38,6 +39,31 @@ s3::ReadFn fileReader(const blob::files::ReadOnlyFile& file) {
   };
 }
 
+// The range of part `number` of a multipart object (its part sizes are kept with it), with
+// x-amz-mp-parts-count added to `extra`. An object stored whole is its only part.
+s3::ResolvedRange partRange(const blob::LocalBlobStore::OpenObject& object, int number,
+                            HeaderList& extra) {
+  std::vector<std::uint64_t> sizes = s3::recordedPartSizes(object.headers);
+  std::uint64_t total = 0;
+  for (std::uint64_t size : sizes) total += size;
+  if (sizes.empty() || total != object.info.size) {
+    if (number != 1)
+      throw s3::S3Error(400, "InvalidPart",
+                        "One or more of the specified parts could not be found. The part may not "
+                        "have been uploaded, or the specified entity tag may not match the part's "
+                        "entity tag.");
+    return {};  // the whole object
+  }
+  if (static_cast<std::size_t>(number) > sizes.size())
+    throw s3::S3Error(416, "InvalidPartNumber", "The requested partnumber is not satisfiable");
+  extra.emplace_back("x-amz-mp-parts-count", std::to_string(sizes.size()));
+  std::uint64_t first = 0;
+  for (int i = 1; i < number; ++i) first += sizes[static_cast<std::size_t>(i - 1)];
+  std::uint64_t size = sizes[static_cast<std::size_t>(number - 1)];
+  if (size == 0) return {s3::ResolvedRange::Kind::Unsatisfiable, 0, 0};
+  return {s3::ResolvedRange::Kind::Partial, first, first + size - 1};
+}
+
 }  // namespace
 
 void putObject(S3Call& call) {
@@ -50,9 +76,18 @@ void putObject(S3Call& call) {
   s3::ReadFn read = sizeCappedBody(body, call.config.maxObjectBytes);
   blob::ObjectInfo info = call.store.putStream(
       call.key, read, size, std::string(call.request.header("content-type")),
-      [&](const std::string& md5) { body.checkContentMd5(md5); }, kept, conditions);
+      [&](const std::string& md5) {
+        body.checkContentMd5(md5);
+        // The checksum the client sent, checked by now, is kept and answered again.
+        if (!body.checkedChecksum().empty())
+          s3::recordChecksum(kept, {body.checksumAlgorithm(), body.checkedChecksum()});
+      },
+      kept, conditions);
   HeaderList extra = {{"ETag", info.etag}};
   for (auto& header : body.checksumHeaders()) extra.push_back(std::move(header));
+  if (!body.checkedChecksum().empty())
+    extra.emplace_back("x-amz-checksum-type",
+                       std::string(s3::checksumTypeName(s3::ChecksumType::FullObject)));
   call.sendEmpty(200, std::move(extra));
 }
 
@@ -88,13 +123,30 @@ void copyObject(S3Call& call) {
                             object->info.etag, object->info.lastModifiedMillis);
   std::string contentType =
       replace ? std::string(call.request.header("content-type")) : object->info.contentType;
-  s3::StoredHeaders kept = replace ? s3::storedHeadersOf(call.request.headers) : object->headers;
+  // The same bytes keep a whole-object checksum; a composite one and the part layout describe
+  // the source's parts, which the copy does not have.
+  s3::StoredHeaders kept = s3::copiedHeaders(object->headers);
+  if (replace) {
+    kept = s3::storedHeadersOf(call.request.headers);
+    if (auto checksum = s3::recordedChecksum(s3::copiedHeaders(object->headers)))
+      s3::recordChecksum(kept, *checksum);
+  }
   blob::ObjectInfo info = call.store.putStream(
       call.key, fileReader(object->file), object->info.size, contentType, {}, kept, conditions);
   call.sendXml(200, s3::s3xml::copyObject(info.etag, info.lastModifiedMillis));
 }
 
 void getObject(S3Call& call, bool headOnly) {
+  std::optional<int> partNumber;
+  if (call.has("partNumber")) {
+    partNumber = partNumberOf(call);
+    if (*partNumber < 1 || *partNumber > 10000)
+      throw s3::S3Error(400, "InvalidArgument",
+                        "Part number must be an integer between 1 and 10000, inclusive");
+    if (!call.request.header("range").empty())
+      throw s3::S3Error(400, "InvalidRequest",
+                        "Cannot specify both Range header and partNumber query parameter");
+  }
   auto object = call.store.open(call.key);
   if (!object) throw noSuchKey();
   const blob::ObjectInfo& info = object->info;
@@ -121,7 +173,7 @@ void getObject(S3Call& call, bool headOnly) {
        {"response-content-language", "Content-Language"},
        {"response-cache-control", "Cache-Control"},
        {"response-expires", "Expires"}}};
-  for (const auto& [name, value] : object->headers) {
+  for (const auto& [name, value] : s3::answeredHeaders(object->headers)) {
     std::string header = displayName(name);
     bool overridden = std::any_of(kOverrides.begin(), kOverrides.end(), [&](const auto& o) {
       return header == o.second && call.has(o.first);
@@ -132,8 +184,18 @@ void getObject(S3Call& call, bool headOnly) {
     if (auto value = call.param(param)) extra.emplace_back(header, *value);
 
   s3::ResolvedRange range = s3::resolveRange(call.request.header("range"), info.size);
+  if (partNumber) range = partRange(*object, *partNumber, extra);
   if (range.kind == s3::ResolvedRange::Kind::Unsatisfiable)
     throw s3::S3Error(416, "InvalidRange", "The requested range is not satisfiable");
+  // The checksum describes the whole object: a part or range of it goes without (as in S3,
+  // but for the one part of an object stored whole).
+  auto checksum = s3::recordedChecksum(object->headers);
+  bool whole = range.kind == s3::ResolvedRange::Kind::Whole ||
+               (range.first == 0 && range.length() == info.size && partNumber);
+  if (checksum && whole && call.request.header("x-amz-checksum-mode") == "ENABLED") {
+    extra.emplace_back(s3::checksumHeaderName(checksum->algorithm), checksum->value);
+    extra.emplace_back("x-amz-checksum-type", std::string(s3::checksumTypeName(checksum->type)));
+  }
   std::uint64_t first = 0;
   std::uint64_t length = info.size;
   int status = 200;

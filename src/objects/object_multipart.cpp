@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "objects/object_call.hpp"
+#include "s3/object_checksum.hpp"
 #include "s3/preconditions.hpp"
 #include "s3/s3_error.hpp"
 #include "s3/s3_xml.hpp"
@@ -37,21 +38,41 @@ std::string uploadIdOf(const S3Call& call) {
 }  // namespace
 
 void createMultipartUpload(S3Call& call) {
+  s3::StoredHeaders kept = s3::storedHeadersOf(call.request.headers);
+  std::optional<s3::UploadChecksum> checksum = s3::uploadChecksumOf(call.request.headers);
+  HeaderList extra;
+  if (checksum) {
+    s3::recordUploadChecksum(kept, *checksum);
+    extra.emplace_back("x-amz-checksum-algorithm",
+                       s3::checksumElementName(checksum->algorithm).substr(8));
+    extra.emplace_back("x-amz-checksum-type", std::string(s3::checksumTypeName(checksum->type)));
+  }
   std::string id =
-      call.store.createUpload(call.key, std::string(call.request.header("content-type")),
-                              s3::storedHeadersOf(call.request.headers));
-  call.sendXml(200, s3::s3xml::initiateMultipartUpload(call.store.bucket(), call.key, id));
+      call.store.createUpload(call.key, std::string(call.request.header("content-type")), kept);
+  call.sendXml(200, s3::s3xml::initiateMultipartUpload(call.store.bucket(), call.key, id),
+               std::move(extra));
 }
 
 void uploadPart(S3Call& call) {
   std::string id = uploadIdOf(call);
   int number = partNumberOf(call);
+  std::optional<s3::UploadChecksum> required = call.store.uploadChecksum(id, call.key);
   s3::PayloadReader body = call.payload();
+  std::string sent = body.checksumAlgorithm();
+  if (required && sent != required->algorithm)
+    throw s3::S3Error(
+        400, "InvalidRequest",
+        "Checksum Type mismatch occurred, expected checksum Type: " + required->algorithm +
+            ", actual checksum Type: " + (sent.empty() ? "null" : sent));
   body.deferContentMd5();  // checked with the store's MD5 of the part, computed for its ETag
   std::optional<std::uint64_t> size = body.declaredSize();
   s3::ReadFn read = sizeCappedBody(body, call.config.maxObjectBytes);
   std::string etag = call.store.uploadPart(
-      id, call.key, number, read, size, [&](const std::string& md5) { body.checkContentMd5(md5); });
+      id, call.key, number, read, size, [&](const std::string& md5) { body.checkContentMd5(md5); },
+      [&]() -> std::optional<s3::ObjectChecksum> {
+        if (body.checkedChecksum().empty()) return std::nullopt;
+        return s3::ObjectChecksum{body.checksumAlgorithm(), body.checkedChecksum()};
+      });
   HeaderList extra = {{"ETag", etag}};
   for (auto& header : body.checksumHeaders()) extra.push_back(std::move(header));
   call.sendEmpty(200, std::move(extra));
@@ -60,18 +81,28 @@ void uploadPart(S3Call& call) {
 void completeMultipartUpload(S3Call& call) {
   std::string id = uploadIdOf(call);
   s3::WriteConditions conditions = s3::writeConditionsOf(call.request.headers);
-  std::string body = call.smallBody(kMaxCompleteBody);
+  // x-amz-checksum-* headers of a Complete describe the object (below), not this body.
+  std::string body = call.smallBody(kMaxCompleteBody, false);
   auto parsed = s3::s3xml::parseCompleteParts(body);
   if (!parsed)
     throw s3::S3Error(400, "MalformedXML",
                       "The XML you provided was not well-formed or did not validate against our "
                       "published schema");
   std::vector<blob::LocalBlobStore::CompletedPart> parts;
-  for (auto& part : *parsed) parts.push_back({part.number, std::move(part.etag)});
-  blob::ObjectInfo info = call.store.completeUpload(id, call.key, parts, conditions);
+  for (auto& part : *parsed)
+    parts.push_back({part.number, std::move(part.etag), std::move(part.checksums)});
+  // A checksum of the whole object the client computed (FULL_OBJECT uploads), checked against
+  // the one the parts make.
+  std::optional<s3::ObjectChecksum> claimed;
+  for (std::string_view algorithm : {"crc32", "crc32c", "crc64nvme", "sha1", "sha256"}) {
+    std::string_view value = call.request.header(s3::checksumHeaderName(algorithm));
+    if (!value.empty()) claimed = s3::ObjectChecksum{std::string(algorithm), std::string(value)};
+  }
+  blob::LocalBlobStore::CompletedUpload done =
+      call.store.completeUpload(id, call.key, parts, claimed, conditions);
   std::string location = call.config.publicUrl + call.resource();
-  call.sendXml(
-      200, s3::s3xml::completeMultipartUpload(location, call.store.bucket(), call.key, info.etag));
+  call.sendXml(200, s3::s3xml::completeMultipartUpload(location, call.store.bucket(), call.key,
+                                                       done.info.etag, done.checksum));
 }
 
 void listParts(S3Call& call) {
@@ -81,6 +112,7 @@ void listParts(S3Call& call) {
   result.uploadId = uploadIdOf(call);
   result.maxParts = std::min(countParam(call, "max-parts", kMaxListed), kMaxListed);
   result.partNumberMarker = countParam(call, "part-number-marker", 0);
+  result.checksum = call.store.uploadChecksum(result.uploadId, call.key);
   for (auto& part : call.store.listParts(result.uploadId, call.key)) {
     if (part.number <= result.partNumberMarker) continue;
     if (static_cast<int>(result.parts.size()) == result.maxParts) {
@@ -89,7 +121,8 @@ void listParts(S3Call& call) {
       break;
     }
     result.nextPartNumberMarker = part.number;
-    result.parts.push_back({part.number, part.lastModifiedMillis, part.etag, part.size});
+    result.parts.push_back(
+        {part.number, part.lastModifiedMillis, part.etag, part.size, std::move(part.checksum)});
   }
   call.sendXml(200, s3::s3xml::listParts(result));
 }

@@ -44,10 +44,24 @@ void uploadPartCopy(S3Call& call) {
   s3::CopyRange range =
       s3::copySourceRange(call.request.header("x-amz-copy-source-range"), source->info.size);
   if (range.length > call.config.maxObjectBytes) throw entityTooLarge();
-  // The store checks the upload exists before it reads a byte (NoSuchUpload otherwise).
-  std::string etag = call.store.uploadPart(*uploadId, call.key, number,
-                                           rangeReader(source->file, range), range.length);
-  call.sendXml(200, s3::s3xml::copyPart(etag, core::nowMillis()));
+  // An upload created with a checksum algorithm gets the part's checksum computed here.
+  std::optional<s3::UploadChecksum> required = call.store.uploadChecksum(*uploadId, call.key);
+  std::optional<s3::BodyChecksum> checksum;
+  if (required) checksum = s3::BodyChecksum::named(required->algorithm);
+  s3::ReadFn read = rangeReader(source->file, range);
+  s3::ReadFn summed = [&](char* buffer, std::size_t n) {
+    std::size_t got = read(buffer, n);
+    if (checksum) checksum->update(buffer, got);
+    return got;
+  };
+  std::optional<s3::ObjectChecksum> partChecksum;
+  std::string etag = call.store.uploadPart(
+      *uploadId, call.key, number, summed, range.length, {},
+      [&]() -> std::optional<s3::ObjectChecksum> {
+        if (checksum) partChecksum = s3::ObjectChecksum{checksum->algorithm(), checksum->base64()};
+        return partChecksum;
+      });
+  call.sendXml(200, s3::s3xml::copyPart(etag, core::nowMillis(), partChecksum));
 }
 
 }  // namespace assetd::objects

@@ -328,10 +328,6 @@ bool serveSubresource(S3Call& call) {
     operation->handler(call);
     return true;
   }
-  if (!call.key.empty() && (method == "GET" || method == "HEAD") && call.has("partNumber") &&
-      !call.has("uploadId"))
-    throw notImplemented(method == "GET" ? "GetObject by partNumber" : "HeadObject by partNumber",
-                         "reads of single parts (read a Range instead)");
   return false;
 }
 

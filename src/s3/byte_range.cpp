@@ -75,7 +75,7 @@ CopyRange copySourceRange(std::string_view header, std::uint64_t sourceSize) {
                   "first and last are the zero-based offsets of the first and last bytes to copy");
   if (*last >= sourceSize)
     throw S3Error(
-        400, "InvalidArgument",
+        416, "InvalidRange",
         "Range specified is not valid for source object of size: " + std::to_string(sourceSize));
   return {*first, *last - *first + 1};
 }

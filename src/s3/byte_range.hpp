@@ -21,7 +21,8 @@ ResolvedRange resolveRange(std::string_view header, std::uint64_t size);
 
 // The x-amz-copy-source-range of UploadPartCopy: "bytes=first-last", both inclusive and required
 // as S3 wants them, within a source of `sourceSize` bytes; without the header, the whole source.
-// Throws S3Error 400 InvalidArgument otherwise.
+// Throws S3Error 400 InvalidArgument for a malformed value, 416 InvalidRange for one that reaches
+// past the source's end.
 struct CopyRange {
   std::uint64_t first = 0;
   std::uint64_t length = 0;

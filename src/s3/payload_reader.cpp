@@ -89,7 +89,8 @@ std::string BodyChecksum::base64() {
 // ---- PayloadReader ----
 
 PayloadReader::PayloadReader(ReadFn raw, std::optional<std::uint64_t> contentLength,
-                             const http::Request& request, const sign::sigv4::VerifyResult& auth)
+                             const http::Request& request, const sign::sigv4::VerifyResult& auth,
+                             bool checksumHeadersOfBody)
     : raw_(std::move(raw)) {
   const std::string& hash = auth.payloadHash;
   bool streaming = hash.starts_with("STREAMING-");
@@ -136,8 +137,9 @@ PayloadReader::PayloadReader(ReadFn raw, std::optional<std::uint64_t> contentLen
 
   // An additional checksum: in a header, or announced by x-amz-trailer.
   for (const auto& [name, value] : request.headers) {
-    if (!name.starts_with(kChecksumPrefix) || name == "x-amz-checksum-type" ||
-        name == "x-amz-checksum-algorithm" || name == "x-amz-checksum-mode")
+    if (!checksumHeadersOfBody || !name.starts_with(kChecksumPrefix) ||
+        name == "x-amz-checksum-type" || name == "x-amz-checksum-algorithm" ||
+        name == "x-amz-checksum-mode")
       continue;
     if (checksum_)
       throw S3Error(400, "InvalidRequest", "Expecting a single x-amz-checksum- header");

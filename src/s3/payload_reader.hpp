@@ -46,8 +46,11 @@ class PayloadReader {
  public:
   // `raw` reads the body as sent; `contentLength` is its declared length. Throws S3Error for
   // claims that are malformed before any byte is read (bad Content-MD5, unknown checksum).
+  // Without `checksumHeadersOfBody`, x-amz-checksum-* headers are left alone: in a
+  // CompleteMultipartUpload they describe the object, not the XML body.
   PayloadReader(ReadFn raw, std::optional<std::uint64_t> contentLength,
-                const http::Request& request, const sign::sigv4::VerifyResult& auth);
+                const http::Request& request, const sign::sigv4::VerifyResult& auth,
+                bool checksumHeadersOfBody = true);
   ~PayloadReader();
 
   std::size_t read(char* out, std::size_t n);
@@ -63,6 +66,11 @@ class PayloadReader {
   void checkContentMd5(const std::string& md5) const;
   // After the end: the checked checksum as a response header, if there was one.
   std::vector<std::pair<std::string, std::string>> checksumHeaders() const;
+  // The algorithm of the additional checksum the request carries in a header or announces as a
+  // trailer ("crc32", ...), empty without one; known before the first read.
+  std::string checksumAlgorithm() const { return checksum_ ? checksum_->algorithm() : ""; }
+  // After the end: the checked checksum's base64 value; empty without one.
+  const std::string& checkedChecksum() const { return checkedChecksum_; }
 
  private:
   void finish();

@@ -268,7 +268,14 @@ std::string listParts(const PartsResult& r) {
     element(out, "LastModified", core::isoMillis(part.lastModifiedMillis));
     element(out, "ETag", part.etag);
     element(out, "Size", std::to_string(part.size));
+    if (part.checksum)
+      element(out, checksumElementName(part.checksum->algorithm), part.checksum->value);
     out += "</Part>";
+  }
+  if (r.checksum) {
+    std::string algorithm = checksumElementName(r.checksum->algorithm).substr(8);
+    element(out, "ChecksumAlgorithm", algorithm);
+    element(out, "ChecksumType", checksumTypeName(r.checksum->type));
   }
   out += "</ListPartsResult>";
   return out;
@@ -335,15 +342,20 @@ std::string initiateMultipartUpload(std::string_view bucket, std::string_view ke
 
 namespace {
 
-// Location, Bucket, Key and ETag of an object just stored, under `root`.
+// Location, Bucket, Key and ETag of an object just stored, under `root`, with its checksum.
 std::string storedObjectDocument(std::string_view root, std::string_view location,
                                  std::string_view bucket, std::string_view key,
-                                 std::string_view etag) {
+                                 std::string_view etag,
+                                 const std::optional<ObjectChecksum>& checksum) {
   std::string out = openDocument(root);
   element(out, "Location", location);
   element(out, "Bucket", bucket);
   element(out, "Key", key);
   element(out, "ETag", etag);
+  if (checksum) {
+    element(out, checksumElementName(checksum->algorithm), checksum->value);
+    element(out, "ChecksumType", checksumTypeName(checksum->type));
+  }
   out += "</" + std::string(root) + ">";
   return out;
 }
@@ -351,13 +363,15 @@ std::string storedObjectDocument(std::string_view root, std::string_view locatio
 }  // namespace
 
 std::string completeMultipartUpload(std::string_view location, std::string_view bucket,
-                                    std::string_view key, std::string_view etag) {
-  return storedObjectDocument("CompleteMultipartUploadResult", location, bucket, key, etag);
+                                    std::string_view key, std::string_view etag,
+                                    const std::optional<ObjectChecksum>& checksum) {
+  return storedObjectDocument("CompleteMultipartUploadResult", location, bucket, key, etag,
+                              checksum);
 }
 
 std::string postResponse(std::string_view location, std::string_view bucket, std::string_view key,
                          std::string_view etag) {
-  return storedObjectDocument("PostResponse", location, bucket, key, etag);
+  return storedObjectDocument("PostResponse", location, bucket, key, etag, std::nullopt);
 }
 
 std::string copyObject(std::string_view etag, std::int64_t lastModifiedMillis) {
@@ -368,10 +382,12 @@ std::string copyObject(std::string_view etag, std::int64_t lastModifiedMillis) {
   return out;
 }
 
-std::string copyPart(std::string_view etag, std::int64_t lastModifiedMillis) {
+std::string copyPart(std::string_view etag, std::int64_t lastModifiedMillis,
+                     const std::optional<ObjectChecksum>& checksum) {
   std::string out = openDocument("CopyPartResult");
   element(out, "ETag", etag);
   element(out, "LastModified", core::isoMillis(lastModifiedMillis));
+  if (checksum) element(out, checksumElementName(checksum->algorithm), checksum->value);
   out += "</CopyPartResult>";
   return out;
 }
@@ -443,6 +459,9 @@ std::optional<std::vector<CompletePart>> parseCompleteParts(std::string_view xml
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), parsed.number);
     if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
     parsed.etag = trimmed(*etag);
+    for (std::string_view algorithm : {"crc32", "crc32c", "crc64nvme", "sha1", "sha256"})
+      if (auto value = firstText(part, checksumElementName(algorithm)))
+        parsed.checksums.emplace_back(algorithm, trimmed(*value));
     parts.push_back(std::move(parsed));
   }
   return parts;

@@ -6,7 +6,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "s3/object_checksum.hpp"
 
 namespace assetd::s3::s3xml {
 
@@ -69,19 +72,23 @@ std::string listBuckets(std::string_view bucket, std::int64_t createdMillis);
 std::string location(std::string_view region);  // us-east-1 is the empty constraint, as in S3
 std::string initiateMultipartUpload(std::string_view bucket, std::string_view key,
                                     std::string_view uploadId);
+// With a checksum: its Checksum<ALGORITHM> element and ChecksumType.
 std::string completeMultipartUpload(std::string_view location, std::string_view bucket,
-                                    std::string_view key, std::string_view etag);
+                                    std::string_view key, std::string_view etag,
+                                    const std::optional<ObjectChecksum>& checksum = std::nullopt);
 // The PostResponse a form upload answers with success_action_status 201.
 std::string postResponse(std::string_view location, std::string_view bucket, std::string_view key,
                          std::string_view etag);
 std::string copyObject(std::string_view etag, std::int64_t lastModifiedMillis);
-std::string copyPart(std::string_view etag, std::int64_t lastModifiedMillis);
+std::string copyPart(std::string_view etag, std::int64_t lastModifiedMillis,
+                     const std::optional<ObjectChecksum>& checksum = std::nullopt);
 
 struct ListedPart {
   int number = 0;
   std::int64_t lastModifiedMillis = 0;
   std::string etag;
   std::uint64_t size = 0;
+  std::optional<ObjectChecksum> checksum = {};
 };
 struct PartsResult {
   std::string bucket;
@@ -91,6 +98,7 @@ struct PartsResult {
   int nextPartNumberMarker = 0;
   int maxParts = 1000;
   bool truncated = false;
+  std::optional<UploadChecksum> checksum = {};  // the upload's algorithm and type
   std::vector<ListedPart> parts;
 };
 std::string listParts(const PartsResult& result);
@@ -133,6 +141,8 @@ std::optional<std::string> firstText(std::string_view xml, std::string_view tag)
 struct CompletePart {
   int number = 0;
   std::string etag;
+  // Its Checksum<ALGORITHM> elements: (lower-case algorithm, value).
+  std::vector<std::pair<std::string, std::string>> checksums = {};
 };
 // CompleteMultipartUpload's parts; nullopt if the document is malformed.
 std::optional<std::vector<CompletePart>> parseCompleteParts(std::string_view xml);

@@ -59,6 +59,10 @@ std::string withoutAwsChunked(std::string_view value) {
 
 }  // namespace
 
+bool isRecordedOnly(std::string_view name) {
+  return name.starts_with("x-amz-checksum-") || name == "x-amz-mp-parts";
+}
+
 StoredHeaders storedHeadersOf(const std::vector<std::pair<std::string, std::string>>& request) {
   StoredHeaders out;
   std::size_t metadataBytes = 0;
@@ -109,7 +113,8 @@ std::optional<StoredHeaders> decodeStoredHeaders(std::string_view lines) {
     std::string_view line = lines.substr(0, end);
     lines.remove_prefix(end + 1);
     std::size_t colon = line.find(':');
-    if (colon == 0 || colon == std::string_view::npos || !isKept(line.substr(0, colon)))
+    if (colon == 0 || colon == std::string_view::npos ||
+        (!isKept(line.substr(0, colon)) && !isRecordedOnly(line.substr(0, colon))))
       return std::nullopt;
     out.emplace_back(line.substr(0, colon), line.substr(colon + 1));
   }

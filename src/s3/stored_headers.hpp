@@ -25,6 +25,11 @@ inline constexpr std::size_t kMaxUserMetadataBytes = 2048;
 // kept value or an empty metadata name.
 StoredHeaders storedHeadersOf(const std::vector<std::pair<std::string, std::string>>& request);
 
+// Names the store records among an object's kept headers without a client sending them as such
+// (x-amz-checksum-*, x-amz-mp-parts: s3/object_checksum.hpp). storedHeadersOf never takes them
+// from a request; decodeStoredHeaders reads them back.
+bool isRecordedOnly(std::string_view name);
+
 // One "name:value" line per header, each ending in '\n' (the sidecar's trailing lines).
 std::string encodeStoredHeaders(const StoredHeaders& headers);
 // Reads lines as encodeStoredHeaders writes them; nullopt if one is malformed.

@@ -255,13 +255,6 @@ def test_object_acl_and_tags_answer_what_is_true(s3_target, seeded):
         assert outcome(lambda: c.get_object_tagging(Bucket=s3_target.bucket, Key=missing))[:2] == (404, "NoSuchKey")
 
 
-def test_get_object_by_part_number_is_refused(s3_target, seeded):
-    c = s3_target.client
-    call = lambda: c.get_object(Bucket=s3_target.bucket, Key=seeded, PartNumber=2)  # noqa: E731
-    swift_differs(s3_target, call, "Swift's s3api refuses part numbers with 405 MethodNotAllowed")
-    not_implemented(s3_target, call, "GetObject by partNumber")
-
-
 # --- headers of writes ----------------------------------------------------------------------------
 
 SSE_C = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": "k" * 32}

@@ -1,7 +1,9 @@
 // The built-in S3 endpoint as @aws-sdk/client-s3 uses it with its default settings (CRC32
 // checksums; aws-chunked bodies with a trailing checksum for streams) and presigned URLs made by
-// @aws-sdk/s3-request-presigner. The endpoint and keys come from the environment; see README.md.
+// @aws-sdk/s3-request-presigner, and checksums answered again (ChecksumMode: ENABLED). The
+// endpoint and keys come from the environment; see README.md.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { test } from "node:test";
 
@@ -57,7 +59,10 @@ test("PutObject with a stream goes aws-chunked with a trailing checksum", async 
     }),
   );
   assert.match(put.ETag, /^"[0-9a-f]{32}"$/);
-  const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "node/stream.bin" }));
+  assert.ok(put.ChecksumCRC32, "the default CRC32 (a trailer) is answered");
+  // ...and kept: asked for, it comes back (and the SDK checks the body against it).
+  const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "node/stream.bin", ChecksumMode: "ENABLED" }));
+  assert.equal(got.ChecksumCRC32, put.ChecksumCRC32);
   assert.deepEqual(Buffer.from(await got.Body.transformToByteArray()), Buffer.concat([first, second]));
   await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "node/stream.bin" }));
 });
@@ -93,4 +98,20 @@ test("a tampered presigned URL is refused with S3's XML error", async () => {
   const response = await fetch(tampered);
   assert.equal(response.status, 403);
   assert.match(await response.text(), /<Code>SignatureDoesNotMatch<\/Code>/);
+});
+
+test("SHA-256 sent with a buffer comes back with ChecksumMode ENABLED", async () => {
+  const body = pattern(100000);
+  const expected = createHash("sha256").update(body).digest("base64");
+  const put = await s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: "node-sum/buffer.bin", Body: body, ChecksumAlgorithm: "SHA256" }),
+  );
+  assert.equal(put.ChecksumSHA256, expected);
+  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "node-sum/buffer.bin", ChecksumMode: "ENABLED" }));
+  assert.equal(head.ChecksumSHA256, expected);
+  const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "node-sum/buffer.bin", ChecksumMode: "ENABLED" }));
+  assert.equal(got.ChecksumSHA256, expected);
+  // The SDK checks the body against the checksum it is given as it reads.
+  assert.deepEqual(Buffer.from(await got.Body.transformToByteArray()), body);
+  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "node-sum/buffer.bin" }));
 });

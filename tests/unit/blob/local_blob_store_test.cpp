@@ -3,6 +3,7 @@
 // keys it refuses.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -249,7 +250,7 @@ TEST_F(LocalStore, MultipartUploadConcatenatesParts) {
   // A part uploaded again replaces the earlier one.
   std::string e2b = store->uploadPart(id, "big/file", 2, pattern(999), 999u);
   EXPECT_NE(e2, e2b);
-  ObjectInfo info = store->completeUpload(id, "big/file", {{1, e1}, {2, e2b}});
+  ObjectInfo info = store->completeUpload(id, "big/file", {{1, e1}, {2, e2b}}).info;
   std::string expectedDigests =
       assetd::s3::md5(patternText(partSize)) + assetd::s3::md5(patternText(999));
   EXPECT_EQ(info.etag, "\"" + sign::crypto::hex(assetd::s3::md5(expectedDigests)) + "-2\"");
@@ -258,7 +259,9 @@ TEST_F(LocalStore, MultipartUploadConcatenatesParts) {
   EXPECT_EQ(head->etag, info.etag);
   EXPECT_EQ(head->contentType, "video/mp4");
   EXPECT_EQ(store->get("big/file"), patternText(partSize) + patternText(999));
-  EXPECT_TRUE(filesUnder(root / ".uploads").empty());
+  // The parts are gone; only the record a repeated Complete answers from is left.
+  EXPECT_EQ(filesUnder(root / ".uploads"),
+            (std::vector<std::string>{".uploads/" + id + "/completed"}));
   EXPECT_TRUE(filesUnder(root / ".tmp").empty());
 }
 
@@ -283,8 +286,97 @@ TEST_F(LocalStore, MultipartErrorsUseS3Codes) {
   EXPECT_EQ(codeOf([&] { store->uploadPart(id, "k", 10001, pattern(1), 1u); }), "InvalidArgument");
   EXPECT_EQ(codeOf([&] { store->uploadPart("../../x", "k", 1, pattern(1), 1u); }), "NoSuchUpload");
   // A single small part is fine: only parts before the last have a minimum.
-  EXPECT_EQ(store->completeUpload(id, "k", {{2, last}}).size, 10u);
-  EXPECT_EQ(codeOf([&] { store->completeUpload(id, "k", {{2, last}}); }), "NoSuchUpload");
+  ObjectInfo done = store->completeUpload(id, "k", {{2, last}}).info;
+  EXPECT_EQ(done.size, 10u);
+  // Once completed, the upload takes no parts and is no longer listed.
+  EXPECT_EQ(codeOf([&] { store->uploadPart(id, "k", 3, pattern(1), 1u); }), "NoSuchUpload");
+  EXPECT_EQ(codeOf([&] { store->listParts(id, "k"); }), "NoSuchUpload");
+  EXPECT_TRUE(store->listUploads("").empty());
+}
+
+TEST_F(LocalStore, RepeatedCompleteAnswersTheSameWithoutTouchingTheObject) {
+  std::string id = store->createUpload("k", "");
+  std::string e1 = store->uploadPart(id, "k", 1, pattern(10), 10u);
+  ObjectInfo first = store->completeUpload(id, "k", {{1, e1}}).info;
+  store->put("k", "replaced since");
+  ObjectInfo again = store->completeUpload(id, "k", {{1, e1}}).info;
+  EXPECT_EQ(again.etag, first.etag);
+  EXPECT_EQ(store->get("k"), "replaced since");
+  EXPECT_EQ(codeOf([&] { store->completeUpload(id, "other", {{1, e1}}); }), "NoSuchUpload");
+  // The record goes with the next sweep that finds it idle.
+  EXPECT_EQ(store->expireUploads(fs::file_time_type::clock::now() + std::chrono::hours(1)), 1u);
+  EXPECT_EQ(codeOf([&] { store->completeUpload(id, "k", {{1, e1}}); }), "NoSuchUpload");
+}
+
+// A part's checksum, as the endpoint hands it over once the body is checked.
+LocalBlobStore::PartChecksum partChecksum(std::string algorithm, std::string value) {
+  return [=] { return std::optional(assetd::s3::ObjectChecksum{algorithm, value}); };
+}
+
+TEST_F(LocalStore, CompositeChecksumOfAnUploadCreatedWithAnAlgorithm) {
+  assetd::s3::StoredHeaders info = {{"x-amz-meta-a", "1"}};
+  assetd::s3::recordUploadChecksum(info, {"crc32", assetd::s3::ChecksumType::Composite});
+  std::string id = store->createUpload("c", "", info);
+  ASSERT_TRUE(store->uploadChecksum(id, "c"));
+  std::uint64_t size = LocalBlobStore::kMinPartSize;
+  // The endpoint checks the bodies; the store keeps what it is given.
+  std::string e1 =
+      store->uploadPart(id, "c", 1, pattern(size), size, {}, partChecksum("crc32", "iLB14g=="));
+  std::string e2 =
+      store->uploadPart(id, "c", 2, pattern(10), 10u, {}, partChecksum("crc32", "L4EkxA=="));
+  auto parts = store->listParts(id, "c");
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[1].checksum->value, "L4EkxA==");
+  // Without the parts' checksums, with a wrong one or one of another algorithm: refused.
+  EXPECT_EQ(codeOf([&] { store->completeUpload(id, "c", {{1, e1}, {2, e2}}); }), "InvalidRequest");
+  EXPECT_EQ(codeOf([&] {
+              store->completeUpload(
+                  id, "c", {{1, e1, {{"crc32", "iLB14g=="}}}, {2, e2, {{"crc32", "AAAAAA=="}}}});
+            }),
+            "InvalidPart");
+  EXPECT_EQ(codeOf([&] {
+              store->completeUpload(
+                  id, "c", {{1, e1, {{"crc32", "iLB14g=="}}}, {2, e2, {{"sha1", "L4EkxA=="}}}});
+            }),
+            "InvalidPart");
+  auto done = store->completeUpload(
+      id, "c", {{1, e1, {{"crc32", "iLB14g=="}}}, {2, e2, {{"crc32", "L4EkxA=="}}}});
+  ASSERT_TRUE(done.checksum);
+  // CRC-32 of the two part CRCs' bytes (88 b0 75 e2 2f 81 24 c4), by Python's zlib.
+  EXPECT_EQ(done.checksum->value, "uTUvuw==-2");
+  auto object = store->open("c");
+  EXPECT_EQ(assetd::s3::recordedChecksum(object->headers)->value, "uTUvuw==-2");
+  EXPECT_EQ(assetd::s3::recordedPartSizes(object->headers), (std::vector<std::uint64_t>{size, 10}));
+  EXPECT_EQ(assetd::s3::answeredHeaders(object->headers),
+            (assetd::s3::StoredHeaders{{"x-amz-meta-a", "1"}}));
+  EXPECT_EQ(store->completeUpload(id, "c", {}).checksum->value, "uTUvuw==-2");
+}
+
+TEST_F(LocalStore, FullObjectChecksumIsCheckedAgainstTheClaim) {
+  assetd::s3::StoredHeaders info;
+  assetd::s3::recordUploadChecksum(info, {"crc32", assetd::s3::ChecksumType::FullObject});
+  std::string id = store->createUpload("f", "", info);
+  std::string text = "The quick brown fox jumps over the lazy dog";
+  std::size_t offset = 0;
+  auto reader = [&](char* buffer, std::size_t n) {
+    std::size_t take = std::min(n, text.size() - offset);
+    std::copy_n(text.data() + offset, take, buffer);
+    offset += take;
+    return take;
+  };
+  std::string e1 =
+      store->uploadPart(id, "f", 1, reader, text.size(), {}, partChecksum("crc32", "QU+jOQ=="));
+  EXPECT_EQ(
+      codeOf([&] {
+        store->completeUpload(id, "f", {{1, e1}}, assetd::s3::ObjectChecksum{"crc32", "AAAAAA=="});
+      }),
+      "BadDigest");
+  EXPECT_FALSE(store->head("f"));
+  // Part checksums are optional in a FULL_OBJECT Complete.
+  auto done =
+      store->completeUpload(id, "f", {{1, e1}}, assetd::s3::ObjectChecksum{"crc32", "QU+jOQ=="});
+  EXPECT_EQ(done.checksum->value, "QU+jOQ==");
+  EXPECT_EQ(done.checksum->type, assetd::s3::ChecksumType::FullObject);
 }
 
 TEST_F(LocalStore, AbortRemovesTheParts) {
@@ -361,13 +453,14 @@ TEST_F(LocalStore, ConditionalCompleteAndRemove) {
   WriteConditions create;
   create.ifNoneMatch = true;
   EXPECT_EQ(codeOf([&] {
-              store->completeUpload(id, "k", {{1, e1}}, create);
+              store->completeUpload(id, "k", {{1, e1}}, std::nullopt, create);
             }),
             "PreconditionFailed");
   EXPECT_EQ(store->head("k")->etag, existing.etag);
   WriteConditions replace;
   replace.ifMatch = existing.etag;
-  ObjectInfo done = store->completeUpload(id, "k", {{1, e1}}, replace);  // the upload stayed
+  ObjectInfo done =
+      store->completeUpload(id, "k", {{1, e1}}, std::nullopt, replace).info;  // the upload stayed
   EXPECT_EQ(store->head("k")->etag, done.etag);
 
   EXPECT_EQ(codeOf([&] { store->remove("k", replace); }), "PreconditionFailed");
@@ -402,7 +495,8 @@ TEST_F(LocalStore, MultipartUploadKeepsHeadersUntilComplete) {
   std::string e1 = store->uploadPart(id, "big", 1, pattern(100), 100u);
   store->completeUpload(id, "big", {{1, e1}});
   auto object = store->open("big");
-  EXPECT_EQ(object->headers, headers);
+  EXPECT_EQ(assetd::s3::answeredHeaders(object->headers), headers);
+  EXPECT_EQ(assetd::s3::recordedPartSizes(object->headers), (std::vector<std::uint64_t>{100}));
   EXPECT_EQ(object->info.contentType, "video/mp4");
 }
 

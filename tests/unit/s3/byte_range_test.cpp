@@ -75,10 +75,14 @@ TEST(CopySourceRange, WithoutTheHeaderTheWholeSource) {
   EXPECT_EQ(r.length, 11u);
 }
 
+TEST(CopySourceRange, PastTheSourcesEndIsInvalidRange) {
+  for (const char* header : {"bytes=0-11", "bytes=11-11", "bytes=5-20"})
+    EXPECT_EQ(testing::codeOf([&] { copySourceRange(header, 11); }), "InvalidRange") << header;
+}
+
 TEST(CopySourceRange, AnythingElseIsInvalidArgument) {
-  for (const char* header :
-       {"bytes=0-11", "bytes=5-4", "bytes=-3", "bytes=3-", "bytes=a-b", "items=0-1",
-        "bytes=0-1,3-4", "bytes= 1-2", "bytes=1-99999999999999999999"})
+  for (const char* header : {"bytes=5-4", "bytes=-3", "bytes=3-", "bytes=a-b", "items=0-1",
+                             "bytes=0-1,3-4", "bytes= 1-2", "bytes=1-99999999999999999999"})
     EXPECT_EQ(testing::codeOf([&] { copySourceRange(header, 11); }), "InvalidArgument") << header;
 }
 
