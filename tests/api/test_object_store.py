@@ -26,7 +26,7 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from prometheus_client.parser import text_string_to_metric_families
 
-from apilib import s3_client, unique
+from apilib import client_env, run, s3_client, s3cmd_command, unique
 
 pytestmark = pytest.mark.builtin_store
 
@@ -99,25 +99,6 @@ def wait_for_no_tmp_files(server, limit_s=60):
     while tmp_files(server) and time.monotonic() < deadline:
         time.sleep(0.05)
     return tmp_files(server)
-
-
-def client_env(creds, home):
-    return {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "AWS_ACCESS_KEY_ID": creds["accessKeyId"],
-        "AWS_SECRET_ACCESS_KEY": creds["secretAccessKey"],
-        "AWS_DEFAULT_REGION": creds["region"],
-        "AWS_CONFIG_FILE": str(home / "aws-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(home / "aws-credentials"),
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
-
-
-def run(cmd, env, timeout=180):
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
-    assert done.returncode == 0, f"{cmd} exited {done.returncode}\n{done.stdout}\n{done.stderr}"
-    return done.stdout
 
 
 # --- credentials --------------------------------------------------------------------------------
@@ -574,16 +555,8 @@ def test_awscli_copies_listing_and_removal(server, creds, tmp_path):
 
 
 def test_s3cmd_put_ls_get_del(server, creds, tmp_path):
-    host = urlsplit(server.url).netloc
-    config = tmp_path / "s3cfg"
-    config.write_text(
-        "[default]\n"
-        f"access_key = {creds['accessKeyId']}\nsecret_key = {creds['secretAccessKey']}\n"
-        f"host_base = {host}\nhost_bucket = {host}\nuse_https = False\n"
-        f"bucket_location = {creds['region']}\nsignature_v2 = False\n"
-    )
     env = client_env(creds, tmp_path)
-    s3cmd = ["s3cmd", "-c", str(config), "--no-progress"]
+    s3cmd = s3cmd_command(server.url, creds, tmp_path)
     small = tmp_path / "small.txt"
     small.write_text("hello from s3cmd\n")
     large = tmp_path / "large.bin"
@@ -613,6 +586,6 @@ def test_aws_sdk_for_javascript(server, creds):
         "ASSETD_S3_ACCESS_KEY": creds["accessKeyId"],
         "ASSETD_S3_SECRET_KEY": creds["secretAccessKey"],
     }
-    done = subprocess.run(["node", "--test", str(NODE_TESTS)], env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(["node", "--test", str(NODE_TESTS / "object_store.test.mjs")], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
     assert "# fail 0" in done.stdout and "# pass 5" in done.stdout

@@ -11,26 +11,10 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  S3Client,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 
-function setting(name) {
-  const value = process.env[name];
-  assert.ok(value, `${name} must name the endpoint under test (see tests/node/README.md)`);
-  return value;
-}
-
-const bucket = setting("ASSETD_S3_BUCKET");
-const s3 = new S3Client({
-  endpoint: setting("ASSETD_S3_ENDPOINT"),
-  region: process.env.ASSETD_S3_REGION || "us-east-1",
-  forcePathStyle: true,
-  credentials: {
-    accessKeyId: setting("ASSETD_S3_ACCESS_KEY"),
-    secretAccessKey: setting("ASSETD_S3_SECRET_KEY"),
-  },
-});
+import { bucket, s3 } from "./client.mjs";
 
 // Bytes that differ from position to position, so that a misplaced chunk shows.
 function pattern(size) {
