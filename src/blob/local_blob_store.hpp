@@ -33,8 +33,8 @@ class LocalBlobStore final : public BlobStore {
                  Access access = Access::Owner);
 
   const std::string& bucket() const override { return bucket_; }
-  // How many objects the constructor moved from an earlier release's layout; nullopt when the
-  // store was already at the current one (or for a Reader).
+  // How many objects the constructor moved from an earlier release's layout; nullopt when
+  // there was nothing to move (or for a Reader).
   std::optional<std::size_t> migratedObjects() const { return migrated_; }
   ObjectInfo putStream(const std::string& key, const ReadFn& read,
                        std::optional<std::uint64_t> expectedSize,

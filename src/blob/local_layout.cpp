@@ -203,6 +203,14 @@ std::optional<std::size_t> migrateLayout(const fs::path& root) {
   const fs::path work = root / kMigrating;
   std::size_t moved = 0;
   std::error_code ec;
+  bool old = fs::exists(work, ec);
+  for (const std::string& bucket : directoriesOf(root)) old = old || hasEntries(root / bucket);
+  for (const std::string& bucket : directoriesOf(root / ".meta"))
+    old = old || hasEntries(root / ".meta" / bucket);
+  if (!old) {  // a new store, or one without objects: nothing to move
+    writeDurably(root, root / kLayoutFile, std::string(kLayoutVersion) + "\n");
+    return std::nullopt;
+  }
   if (!fs::exists(work / kSwapFile, ec)) {
     std::set<fs::path> touched;
     for (const std::string& bucket : directoriesOf(root)) {

@@ -46,8 +46,9 @@ inline constexpr const char* kLayoutFile = ".layout";
 // layout file, moves every file of layout 1 to its layout-2 path by rename (the inode, hence a
 // sidecar's identity, is kept) through <root>/.migrating, then writes the layout file durably.
 // Restartable after a crash at any point. Multipart uploads (which record their key, not a path)
-// and temp files are left alone. Returns how many objects were moved when a migration ran (0
-// for a store that had none), nullopt when the store was already at layout 2. Throws
+// and temp files are left alone. Returns how many objects were moved when a migration ran,
+// nullopt when there was nothing to migrate (a store at layout 2, or one without objects,
+// which only gets the layout file). Throws
 // core::ApiError 500 for an unknown layout version or an entry it cannot move.
 std::optional<std::size_t> migrateLayout(const fs::path& root);
 

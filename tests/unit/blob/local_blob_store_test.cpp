@@ -326,6 +326,15 @@ TEST_F(LocalStore, AbortRemovesTheParts) {
   EXPECT_FALSE(store->head("k"));
 }
 
+TEST_F(LocalStore, ANewStoreHasNothingToMigrate) {
+  EXPECT_FALSE(store->migratedObjects());
+  EXPECT_TRUE(fs::is_regular_file(root / layout::kLayoutFile));
+  store->put("k", "v");
+  LocalBlobStore reopened(root.string(), "bucket", "http://h:1");
+  EXPECT_FALSE(reopened.migratedObjects());
+  EXPECT_EQ(reopened.get("k"), "v");
+}
+
 TEST_F(LocalStore, LeftoverTempFilesAreRemovedOnOpen) {
   std::ofstream(root / ".tmp" / "upload-crashed") << "partial";
   LocalBlobStore reopened(root.string(), "bucket", "http://h:1");
