@@ -22,6 +22,9 @@ BuiltinObjectStore startBuiltinObjectStore(const ServeConfig& config, const std:
   BuiltinObjectStore out;
   out.store = std::make_unique<blob::LocalBlobStore>(
       (std::filesystem::path(config.dataDir) / "objects").string(), bucket, publicUrl);
+  if (auto migrated = out.store->migratedObjects())
+    spdlog::info("object store upgraded to the current on-disk layout: {} object(s) migrated",
+                 *migrated);
   out.access.publicUrl = publicUrl;
   out.access.bucket = bucket;
   out.access.region = credentials.region;

@@ -10,6 +10,7 @@
 
 #include "blob/local_blob_store.hpp"
 #include "blob/local_files.hpp"
+#include "blob/local_layout.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
@@ -151,7 +152,8 @@ json::array backupObjects(const fs::path& objectsRoot, const fs::path& stage, Su
     source.list("", "", "", [&](const blob::LocalBlobStore::Listed& listed) {
       auto object = source.open(listed.key);
       if (!object) return true;  // removed since it was listed: not acknowledged any more
-      Copied copied = copyFile(object->file, stage, stage / kObjectsDir / bucket / listed.key);
+      Copied copied = copyFile(object->file, stage,
+                               stage / kObjectsDir / bucket / blob::layout::encodeKey(listed.key));
       objects.push_back(json::object{{"bucket", bucket},
                                      {"key", listed.key},
                                      {"size", copied.size},
@@ -176,7 +178,8 @@ json::object readManifest(const fs::path& from) {
   boost::system::error_code ec;
   json::value manifest = json::parse(text, ec);
   if (ec || !manifest.is_object() || !manifest.as_object().contains("format") ||
-      manifest.as_object().at("format") != kFormat)
+      (manifest.as_object().at("format") != kFormat &&
+       manifest.as_object().at("format") != kFormatV1))
     throw core::ApiError::badRequest("--from", from.string() + " holds no assetd backup manifest");
   return manifest.as_object();
 }
@@ -198,6 +201,23 @@ std::string filePath(const json::object& entry) {
   if (path.rfind(keys, 0) == 0)
     return keys + plainName(json::value(path.substr(keys.size())), "key file");
   return plainName(entry.at("path"), "file");
+}
+
+// Where a backup holds an object: format 1 used the key as the path, which is safe only for keys
+// without empty, "." or ".." segments (all that release accepted).
+fs::path objectFile(const fs::path& from, const json::object& manifest, const std::string& bucket,
+                    const std::string& key) {
+  fs::path dir = from / kObjectsDir / bucket;
+  if (manifest.at("format") != kFormatV1) return dir / blob::layout::encodeKey(key);
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t end = std::min(key.find('/', start), key.size());
+    std::string_view segment = std::string_view(key).substr(start, end - start);
+    if (segment.empty() || segment == "." || segment == "..")
+      throw core::ApiError::internal("backup: the manifest names an unsafe object key: " + key);
+    if (end == key.size()) return dir / key;
+    start = end + 1;
+  }
 }
 
 bool emptyOrMissing(const fs::path& dir) {
@@ -272,7 +292,7 @@ Summary restoreDataDir(const std::string& fromDir, const std::string& dataDirNam
     const auto& o = entry.as_object();
     std::string key(o.at("key").as_string());
     blob::checkObjectKey(key);
-    checkFile(from / kObjectsDir / plainName(o.at("bucket"), "bucket") / key, o);
+    checkFile(objectFile(from, manifest, plainName(o.at("bucket"), "bucket"), key), o);
   }
 
   Staging stage(dataDir);
@@ -301,7 +321,7 @@ Summary restoreDataDir(const std::string& fromDir, const std::string& dataDirNam
     auto headers = s3::decodeStoredHeaders(std::string(o.at("headers").as_string()));
     if (!headers)
       throw core::ApiError::internal("backup: object " + key + " has unreadable headers");
-    auto file = files::ReadOnlyFile::open(from / kObjectsDir / bucket / key);
+    auto file = files::ReadOnlyFile::open(objectFile(from, manifest, bucket, key));
     if (!file) throw core::ApiError::internal("backup: object " + key + " is missing");
     std::uint64_t offset = 0;
     auto size = o.at("size").to_number<std::uint64_t>();

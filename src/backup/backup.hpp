@@ -21,7 +21,10 @@
 namespace assetd::backup {
 
 inline constexpr const char* kManifestFile = "manifest.json";
-inline constexpr const char* kFormat = "assetd-backup 1";
+// Format 2 holds each object at objects/<bucket>/<layout::encodeKey(key)>; format 1 (earlier
+// releases, still restored) held it at objects/<bucket>/<key>.
+inline constexpr const char* kFormat = "assetd-backup 2";
+inline constexpr const char* kFormatV1 = "assetd-backup 1";
 
 struct BackupRequest {
   std::string dataDir;

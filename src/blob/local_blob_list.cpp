@@ -1,35 +1,17 @@
 // Listing of the local store: a depth-first walk that visits keys in byte order without
-// sorting the whole bucket, skipping subtrees that cannot hold a key after `startAfter`.
+// sorting the whole bucket (each directory's entries sorted as layout::sortedEntries() names
+// them), skipping subtrees that cannot hold a key after `startAfter` or outside `prefix`.
 #include <algorithm>
 #include <system_error>
 
 #include "blob/local_blob_store.hpp"
+#include "blob/local_layout.hpp"
 #include "core/error.hpp"
 
 namespace assetd::blob {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Entry {
-  std::string sortName;  // a directory sorts as "name/", the prefix of every key inside it
-  bool directory = false;
-};
-
-std::vector<Entry> sortedEntries(const fs::path& dir) {
-  std::vector<Entry> out;
-  std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    std::error_code typeError;
-    bool directory = it->is_directory(typeError);
-    if (!directory && !it->is_regular_file(typeError)) continue;
-    std::string name = it->path().filename().string();
-    out.push_back({directory ? name + "/" : name, directory});
-  }
-  std::sort(out.begin(), out.end(),
-            [](const Entry& a, const Entry& b) { return a.sortName < b.sortName; });
-  return out;
-}
 
 bool startsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
@@ -44,7 +26,7 @@ void LocalBlobStore::list(const std::string& prefix, const std::string& delimite
   // Returns false once `visit` asked to stop.
   std::function<bool(const fs::path&, const std::string&)> walk =
       [&](const fs::path& dir, const std::string& keyPrefix) -> bool {
-    for (const Entry& entry : sortedEntries(dir)) {
+    for (const layout::Entry& entry : layout::sortedEntries(dir)) {
       std::string key = keyPrefix + entry.sortName;
       if (!lastPrefix.empty() && startsWith(key, lastPrefix)) continue;
       if (entry.directory) {
@@ -52,7 +34,7 @@ void LocalBlobStore::list(const std::string& prefix, const std::string& delimite
         // Every key below sorts between `key` and the next sibling: skip the subtree when all
         // of it lies at or before startAfter.
         if (startAfter >= key && !startsWith(startAfter, key)) continue;
-        if (!walk(dir / entry.sortName.substr(0, entry.sortName.size() - 1), key)) return false;
+        if (!walk(entry.path, key)) return false;
         continue;
       }
       if (!startsWith(key, prefix) || key <= startAfter) continue;
@@ -69,7 +51,7 @@ void LocalBlobStore::list(const std::string& prefix, const std::string& delimite
       try {
         object = open(key);
       } catch (const core::ApiError&) {
-        continue;  // a file name no key maps to
+        continue;  // a name no valid key maps to
       }
       if (!object) continue;  // deleted while listing
       if (!visit(Listed{key, false, object->info})) return false;

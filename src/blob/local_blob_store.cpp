@@ -6,7 +6,9 @@
 #include <memory>
 #include <sstream>
 
+#include "blob/local_layout.hpp"
 #include "core/error.hpp"
+#include "core/utf8.hpp"
 #include "s3/s3_error.hpp"
 #include "s3/stream_digest.hpp"
 #include "sign/crypto.hpp"
@@ -17,8 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::size_t kMaxKeyBytes = 1024;
-// Each segment is a file or directory name: the file system's NAME_MAX.
-constexpr std::size_t kMaxSegmentBytes = 255;
 constexpr std::string_view kMetaVersion = "assetd-object-meta 1";
 
 // Sidecar text: version line, identity of the object file it describes (inode, size,
@@ -75,20 +75,8 @@ void checkObjectKey(std::string_view key) {
     if (u < 0x20 || u == 0x7f)
       throw assetd::s3::S3Error(400, "InvalidArgument", "object key contains a control character");
   }
-  std::size_t start = 0;
-  while (start <= key.size()) {
-    std::size_t end = key.find('/', start);
-    if (end == std::string_view::npos) end = key.size();
-    std::string_view segment = key.substr(start, end - start);
-    if (segment.empty() || segment == "." || segment == "..")
-      throw assetd::s3::S3Error(
-          400, "InvalidArgument",
-          "object key has an empty, '.' or '..' segment, or a leading or trailing '/'");
-    if (segment.size() > kMaxSegmentBytes)
-      throw assetd::s3::S3Error(400, "KeyTooLongError",
-                                "each '/'-separated part of an object key is at most 255 bytes");
-    start = end + 1;
-  }
+  if (!core::validUtf8(key))
+    throw assetd::s3::S3Error(400, "InvalidArgument", "object key is not valid UTF-8");
 }
 
 std::string quotedHexEtag(std::string_view rawDigest) {
@@ -105,7 +93,12 @@ LocalBlobStore::LocalBlobStore(const std::string& root, std::string bucket, std:
       bucket_(std::move(bucket)),
       publicUrl_(std::move(publicUrl)) {
   while (!publicUrl_.empty() && publicUrl_.back() == '/') publicUrl_.pop_back();
-  if (access == Access::Reader) return;
+  if (access == Access::Reader) {
+    layout::requireCurrentLayout(root_);
+    return;
+  }
+  fs::create_directories(root_);
+  migrated_ = layout::migrateLayout(root_);
   fs::create_directories(bucketDir_);
   fs::create_directories(metaDir_);
   fs::create_directories(uploadsDir_);
@@ -117,11 +110,11 @@ LocalBlobStore::LocalBlobStore(const std::string& root, std::string bucket, std:
 
 fs::path LocalBlobStore::objectPath(const std::string& key) const {
   checkObjectKey(key);
-  return bucketDir_ / key;
+  return bucketDir_ / layout::encodeKey(key);
 }
 
 fs::path LocalBlobStore::metaPath(const std::string& key) const {
-  return metaDir_ / key;
+  return metaDir_ / layout::encodeKey(key);
 }
 
 std::mutex& LocalBlobStore::lockFor(const std::string& key) {

@@ -1,6 +1,7 @@
 #pragma once
-// The embedded object store: objects as files under <root>/<bucket>/<key>, their ETag, content
-// type and kept headers (StoredHeaders) in a sidecar tree <root>/.meta/<bucket>/<key> (outside the
+// The embedded object store: objects as files under <root>/<bucket>/<path of key> (the path
+// layout::encodeKey() gives: any two keys have distinct paths), their ETag, content type and kept
+// headers (StoredHeaders) in a sidecar tree <root>/.meta/<bucket>/<path of key> (outside the
 // bucket, so no key can collide with it), uploads in progress under <root>/.tmp and multipart parts
 // under <root>/.uploads/<uploadId>/. Beside the BlobStore interface it offers what the built-in S3
 // endpoint needs: consistent open-for-read, listing and multipart uploads.
@@ -24,14 +25,19 @@ namespace assetd::blob {
 
 class LocalBlobStore final : public BlobStore {
  public:
-  // Owner: the store of a server; creates the directories and removes temp files a previous
-  // run left behind. Reader: open() and list() only, beside a server that owns the directory
-  // (a backup); touches nothing.
+  // Owner: the store of a server; migrates a store of an earlier release's layout (every bucket
+  // under `root`, see layout::migrateLayout), creates the directories and removes temp files a
+  // previous run left behind. Reader: open() and list() only, beside a server that owns the
+  // directory (a backup); touches nothing, and throws core::ApiError 500 when `root` still has
+  // the layout of an earlier release.
   enum class Access { Owner, Reader };
   LocalBlobStore(const std::string& root, std::string bucket, std::string publicUrl,
                  Access access = Access::Owner);
 
   const std::string& bucket() const override { return bucket_; }
+  // How many objects the constructor moved from an earlier release's layout; nullopt when
+  // there was nothing to move (or for a Reader).
+  std::optional<std::size_t> migratedObjects() const { return migrated_; }
   ObjectInfo putStream(const std::string& key, const ReadFn& read,
                        std::optional<std::uint64_t> expectedSize,
                        const std::string& contentType) override;
@@ -178,12 +184,13 @@ class LocalBlobStore final : public BlobStore {
   std::string bucket_;
   std::string publicUrl_;
   std::array<std::mutex, 64> keyLocks_;
+  std::optional<std::size_t> migrated_;
 };
 
-// Checks a key the local store can hold as a file path: 1..1024 bytes, no NUL or control
-// characters, no empty, "." or ".." segments, no segment over 255 bytes, no leading or
-// trailing '/'. Throws S3Error 400
-// (InvalidArgument / KeyTooLongError).
+// Checks a key: 1..1024 bytes of well-formed UTF-8 without control characters (U+0000..U+001F,
+// U+007F: XML 1.0 cannot carry them in a listing). Any such key is storable beside any other;
+// empty, "." and ".." segments and leading or trailing '/' are plain key bytes. Throws S3Error
+// 400 (InvalidArgument / KeyTooLongError).
 void checkObjectKey(std::string_view key);
 
 // "\"<hex>\"".

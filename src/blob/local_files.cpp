@@ -31,12 +31,35 @@ std::string identityOf(const struct stat& st) {
 
 }  // namespace
 
+namespace {
+
+// mkdir -p: 0 or an errno. std::filesystem::create_directories() refuses trees as deep as a key
+// of 1024 '/' makes (ENAMETOOLONG far below PATH_MAX); this needs one mkdir when the parent exists.
+int makeDirectoriesOf(const fs::path& dir) {
+  if (::mkdir(dir.c_str(), 0755) == 0) return 0;
+  if (errno == EEXIST) {
+    struct stat st {};
+    return ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+  }
+  if (errno != ENOENT) return errno;
+  fs::path parent = dir.parent_path();
+  if (parent.empty() || parent == dir) return ENOENT;
+  if (int error = makeDirectoriesOf(parent)) return error;
+  if (::mkdir(dir.c_str(), 0755) == 0 || errno == EEXIST) return 0;  // EEXIST: a concurrent put
+  return errno;
+}
+
+}  // namespace
+
+void makeDirectories(const fs::path& dir) {
+  int error = makeDirectoriesOf(dir);
+  if (error == 0) return;
+  if (error == ENOTDIR || error == EEXIST) conflict();
+  throw core::fileSystemError("cannot create object directory", error);
+}
+
 void makeParents(const fs::path& target) {
-  std::error_code ec;
-  fs::create_directories(target.parent_path(), ec);
-  if (!ec) return;
-  if (ec == std::errc::not_a_directory || ec == std::errc::file_exists) conflict();
-  throw core::fileSystemError("cannot create object directory", ec.value());
+  makeDirectories(target.parent_path());
 }
 
 void writeAll(int fd, const char* data, std::size_t n) {

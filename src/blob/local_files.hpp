@@ -20,8 +20,10 @@ inline constexpr std::size_t kBufferSize = std::size_t{1} << 20;
 inline constexpr std::size_t kCopyDepth = 4;
 
 void writeAll(int fd, const char* data, std::size_t n);
-// Creates the parents of `target`. Throws core::ApiError 409 when a regular file is in the way
-// (a key conflict), 507 when the disk is full.
+// Creates `dir` and its missing parents, however deep. Throws core::ApiError 409 when a regular
+// file is in the way, 507 when the disk is full, 500 on other failures.
+void makeDirectories(const fs::path& dir);
+// makeDirectories() of the parent of `target`.
 void makeParents(const fs::path& target);
 void fsyncDirectory(const fs::path& dir);
 

@@ -5,7 +5,9 @@ the schema its operation declares for its status."""
 
 import http.client
 import json
+import os
 import re
+import subprocess
 import uuid
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
@@ -422,9 +424,6 @@ def run_node_tests(url, creds, target):
     """Runs `node --test target` (under tests/node, installed with `npm ci` when the lock file's
     packages are missing) against the endpoint at `url` with the credentials `admin
     s3-credentials` prints; returns its stdout once it passed."""
-    import os
-    import subprocess
-
     if not (NODE_TESTS / "node_modules" / ".package-lock.json").exists() or (
         (NODE_TESTS / "package-lock.json").stat().st_mtime > (NODE_TESTS / "node_modules" / ".package-lock.json").stat().st_mtime
     ):
@@ -441,3 +440,39 @@ def run_node_tests(url, creds, target):
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
     assert "# fail 0" in done.stdout
     return done.stdout
+
+
+def client_env(creds, home):
+    """The environment of a command-line S3 client (awscli, s3cmd) with the key pair `creds` (what
+    `admin s3-credentials` prints) and nothing of the caller's own configuration."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "AWS_ACCESS_KEY_ID": creds["accessKeyId"],
+        "AWS_SECRET_ACCESS_KEY": creds["secretAccessKey"],
+        "AWS_DEFAULT_REGION": creds["region"],
+        "AWS_CONFIG_FILE": str(home / "aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(home / "aws-credentials"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+
+
+def run(cmd, env, timeout=180):
+    """Runs a client command, which must succeed; returns its stdout."""
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, f"{cmd} exited {done.returncode}\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def s3cmd_command(endpoint, creds, home):
+    """s3cmd with a configuration file (in `home`) for the path-style endpoint `endpoint` and the key
+    pair `creds`."""
+    host = urlsplit(endpoint).netloc
+    config = home / "s3cfg"
+    config.write_text(
+        "[default]\n"
+        f"access_key = {creds['accessKeyId']}\nsecret_key = {creds['secretAccessKey']}\n"
+        f"host_base = {host}\nhost_bucket = {host}\nuse_https = False\n"
+        f"bucket_location = {creds['region']}\nsignature_v2 = False\n"
+    )
+    return ["s3cmd", "-c", str(config), "--no-progress"]

@@ -157,7 +157,7 @@ def test_backup_under_load_restores_a_state_passed_through(server, tmp_path):
     assert server.alive()
 
     manifest = json.loads((dest / "manifest.json").read_text())
-    assert manifest["format"] == "assetd-backup 1"
+    assert manifest["format"] == "assetd-backup 2"
     assert manifest["records"] == summary["records"]
     assert summary["keyFiles"] == 2 and (dest / "keys" / "master.key").stat().st_mode & 0o077 == 0
     for entry in manifest["files"]:
@@ -206,7 +206,7 @@ def test_objects_only_backup_has_keys_and_objects(server, tmp_path):
     done = admin("restore", "--from", str(dest), "--data-dir", str(new_dir))
     assert done.returncode == 0, done.stderr
     assert (new_dir / "master.key").read_bytes() == (server.data_dir / "master.key").read_bytes()
-    assert (new_dir / "objects" / "assetd" / "only" / "a.txt").read_bytes() == b"alpha"
+    assert (new_dir / "objects" / "assetd" / "only~d" / "a.txt~o").read_bytes() == b"alpha"
     assert not (new_dir / "assetd.db").exists()
 
 
@@ -215,7 +215,7 @@ def test_restore_refuses_a_damaged_backup_and_writes_nothing(server, tmp_path):
     s3.put_object(Bucket="assetd", Key="damage/x.bin", Body=os.urandom(4096))
     dest = tmp_path / "b"
     assert admin("backup", "--data-dir", str(server.data_dir), "--to", str(dest), *MODE).returncode == 0
-    victim = dest / "objects" / "assetd" / "damage" / "x.bin"
+    victim = dest / "objects" / "assetd" / "damage~d" / "x.bin~o"
     data = bytearray(victim.read_bytes())
     data[100] ^= 0xFF
     victim.write_bytes(bytes(data))

@@ -1,10 +1,10 @@
-// The endpoint under test and a client of it, from the environment (see README.md): shared by
-// the test files here.
+// The client under test, as the environment names it (see README.md): `bucket`, and `s3`, an
+// S3Client with path-style addressing and otherwise default settings.
 import assert from "node:assert/strict";
 
 import { S3Client } from "@aws-sdk/client-s3";
 
-function setting(name) {
+export function setting(name) {
   const value = process.env[name];
   assert.ok(value, `${name} must name the endpoint under test (see tests/node/README.md)`);
   return value;

@@ -6,10 +6,13 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <random>
+#include <set>
 #include <stdexcept>
 
 #include "../s3/s3_error_code.hpp"
 #include "blob/local_blob_store.hpp"
+#include "blob/local_layout.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "s3/s3_error.hpp"
@@ -83,7 +86,8 @@ TEST_F(LocalStore, StreamedPutComputesEtagAndKeepsContentType) {
   EXPECT_EQ(head->contentType, "image/png");
   EXPECT_EQ(head->size, 3u << 20);
   EXPECT_GT(head->lastModifiedMillis, 0);
-  EXPECT_EQ(filesUnder(root), (std::vector<std::string>{".meta/bucket/a/b.bin", "bucket/a/b.bin"}));
+  EXPECT_EQ(filesUnder(root), (std::vector<std::string>{".layout", ".meta/bucket/a~d/b.bin~o",
+                                                        "bucket/a~d/b.bin~o"}));
 }
 
 TEST_F(LocalStore, PutRecordedKeepsTheRecordedEtagAndRefusesADamagedBody) {
@@ -142,7 +146,8 @@ TEST_F(LocalStore, AnInterruptedStreamLeavesNothing) {
                std::runtime_error);
   EXPECT_EQ(store->get("k"), "old");  // the old object is untouched
   EXPECT_FALSE(store->head("new/k"));
-  EXPECT_EQ(filesUnder(root), (std::vector<std::string>{".meta/bucket/k", "bucket/k"}));
+  EXPECT_EQ(filesUnder(root),
+            (std::vector<std::string>{".layout", ".meta/bucket/k~o", "bucket/k~o"}));
 }
 
 TEST_F(LocalStore, AStreamOfTheWrongSizeIsRefused) {
@@ -150,7 +155,7 @@ TEST_F(LocalStore, AStreamOfTheWrongSizeIsRefused) {
   EXPECT_THROW(store->putStream("long", pattern(102), 101u, ""), core::ApiError);
   EXPECT_FALSE(store->head("short"));
   EXPECT_FALSE(store->head("long"));
-  EXPECT_TRUE(filesUnder(root).empty());
+  EXPECT_EQ(filesUnder(root), (std::vector<std::string>{".layout"}));
 }
 
 TEST_F(LocalStore, OverwriteReplacesMetadata) {
@@ -164,10 +169,10 @@ TEST_F(LocalStore, OverwriteReplacesMetadata) {
 
 TEST_F(LocalStore, AMissingOrStaleSidecarIsRecomputed) {
   ObjectInfo info = store->putStream("k", pattern(1000), 1000u, "text/plain");
-  fs::remove(root / ".meta" / "bucket" / "k");
+  fs::remove(root / ".meta" / "bucket" / "k~o");
   EXPECT_EQ(store->head("k")->etag, info.etag);
   // A sidecar from another version of the object is not trusted.
-  std::ofstream(root / ".meta" / "bucket" / "k")
+  std::ofstream(root / ".meta" / "bucket" / "k~o")
       << "assetd-object-meta 1\n1:1000:1.0\n\"bogus\"\nx/y\n";
   EXPECT_EQ(store->head("k")->etag, info.etag);
 }
@@ -191,36 +196,61 @@ TEST_F(LocalStore, RemoveIsIdempotentAndPrunesDirectories) {
   store->put("a/b/c", "x");
   EXPECT_TRUE(store->remove("a/b/c"));
   EXPECT_FALSE(store->remove("a/b/c"));
-  EXPECT_FALSE(fs::exists(root / "bucket" / "a"));
-  EXPECT_FALSE(fs::exists(root / ".meta" / "bucket" / "a"));
+  EXPECT_FALSE(fs::exists(root / "bucket" / "a~d"));
+  EXPECT_FALSE(fs::exists(root / ".meta" / "bucket" / "a~d"));
+  EXPECT_TRUE(fs::is_empty(root / "bucket"));
   EXPECT_TRUE(fs::exists(root / "bucket"));
 }
 
-TEST_F(LocalStore, AKeyCannotBeBothObjectAndPrefix) {
-  store->put("a", "x");
-  try {
-    store->put("a/b", "y");
-    FAIL() << "expected a conflict";
-  } catch (const core::ApiError& e) {
-    EXPECT_EQ(e.status(), 409);
-  }
-  EXPECT_EQ(store->get("a"), "x");
+TEST_F(LocalStore, AnyKeyLivesBesideAnyOther) {
+  std::vector<std::string> keys = {"a",
+                                   "a/",
+                                   "a/b",
+                                   "a/b/c",
+                                   "a//b",
+                                   "/",
+                                   "/a",
+                                   "./..",
+                                   "..",
+                                   ".",
+                                   "a/./b",
+                                   "a/../b",
+                                   "a b+%?#",
+                                   "unicode é/ü",
+                                   std::string(300, 's'),
+                                   std::string(300, 's') + "/x",
+                                   std::string(1024, 'k'),
+                                   std::string(1023, '/') + "z",
+                                   std::string(1024, '/')};
+  for (const std::string& key : keys) store->put(key, "body of " + key);
+  for (const std::string& key : keys) EXPECT_EQ(store->get(key), "body of " + key) << key;
+  std::vector<std::string> sorted = keys;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(listKeys("", "", ""), sorted);
+  // Removing "a" leaves the keys below it, and "a/" leaves "a/b".
+  EXPECT_TRUE(store->remove("a"));
+  EXPECT_TRUE(store->remove("a/"));
+  EXPECT_FALSE(store->head("a"));
+  EXPECT_EQ(store->get("a/b"), "body of a/b");
+  EXPECT_EQ(store->get("a/b/c"), "body of a/b/c");
   EXPECT_TRUE(filesUnder(root / ".tmp").empty());
+  // The names on disk: a suffix on every component, long segments cut into chunks.
+  EXPECT_TRUE(fs::is_regular_file(root / "bucket" / "a~d" / "~d" / "b~o"));
+  EXPECT_TRUE(fs::is_regular_file(root / "bucket" / ".~d" / "..~o"));
+  EXPECT_TRUE(fs::is_regular_file(root / "bucket" / (std::string(250, 's') + "~c") /
+                                  (std::string(50, 's') + "~o")));
 }
 
-TEST_F(LocalStore, RefusesKeysThatAreNotPaths) {
-  for (std::string key : {std::string(""), std::string("../x"), std::string("a/../b"),
-                          std::string("a//b"), std::string("/a"), std::string("a/"),
-                          std::string("a/./b"), std::string("a\nb"), std::string("a\0b", 3),
-                          std::string("a\x7f"), std::string(1025, 'k'), std::string(256, 'k')}) {
+TEST_F(LocalStore, RefusesOnlyKeysS3CannotCarry) {
+  for (std::string key :
+       {std::string(""), std::string("a\nb"), std::string("a\0b", 3), std::string("a\x7f"),
+        std::string(1025, 'k'), std::string("\xff"), std::string("a\xc3"), std::string("\xc0\xaf"),
+        std::string("\xed\xa0\x80"), std::string("\xf4\x90\x80\x80")}) {
     EXPECT_THROW(store->put(key, "x"), assetd::s3::S3Error) << key;
     EXPECT_THROW(store->head(key), assetd::s3::S3Error) << key;
   }
-  std::string longest = std::string(255, 'k') + "/" + std::string(255, 'k') + "/" +
-                        std::string(255, 'k') + "/" + std::string(254, 'k') + "/k";
-  ASSERT_EQ(longest.size(), 1024u);
-  EXPECT_NO_THROW(store->put(longest, "x"));
-  EXPECT_NO_THROW(store->put("unicode é/..a/a..", "x"));
+  EXPECT_NO_THROW(store->put("\xf0\x9f\x98\x80 \xe2\x82\xac \xc3\xa9", "x"));
+  EXPECT_NO_THROW(store->put(std::string(1024, 'k'), "x"));
 }
 
 TEST_F(LocalStore, ListsInKeyOrder) {
@@ -388,6 +418,15 @@ TEST_F(LocalStore, AbortRemovesTheParts) {
   EXPECT_FALSE(store->head("k"));
 }
 
+TEST_F(LocalStore, ANewStoreHasNothingToMigrate) {
+  EXPECT_FALSE(store->migratedObjects());
+  EXPECT_TRUE(fs::is_regular_file(root / layout::kLayoutFile));
+  store->put("k", "v");
+  LocalBlobStore reopened(root.string(), "bucket", "http://h:1");
+  EXPECT_FALSE(reopened.migratedObjects());
+  EXPECT_EQ(reopened.get("k"), "v");
+}
+
 TEST_F(LocalStore, LeftoverTempFilesAreRemovedOnOpen) {
   std::ofstream(root / ".tmp" / "upload-crashed") << "partial";
   LocalBlobStore reopened(root.string(), "bucket", "http://h:1");
@@ -473,16 +512,16 @@ TEST_F(LocalStore, ConditionalCompleteAndRemove) {
 
 TEST_F(LocalStore, SidecarsWithoutHeadersStillRead) {
   store->putStream("k", pattern(10), 10u, "text/plain");
-  std::string identity = files::ReadOnlyFile::open(root / "bucket" / "k")->identity();
+  std::string identity = files::ReadOnlyFile::open(root / "bucket" / "k~o")->identity();
   // The format before headers were kept: four lines; trusted since it names this version.
-  std::ofstream(root / ".meta" / "bucket" / "k") << "assetd-object-meta 1\n"
-                                                 << identity << "\n\"from-sidecar\"\nimage/gif\n";
+  std::ofstream(root / ".meta" / "bucket" / "k~o") << "assetd-object-meta 1\n"
+                                                   << identity << "\n\"from-sidecar\"\nimage/gif\n";
   auto object = store->open("k");
   EXPECT_EQ(object->info.etag, "\"from-sidecar\"");
   EXPECT_EQ(object->info.contentType, "image/gif");
   EXPECT_TRUE(object->headers.empty());
   // A damaged header line makes the whole sidecar untrusted: the ETag is recomputed.
-  std::ofstream(root / ".meta" / "bucket" / "k", std::ios::app) << "garbage\n";
+  std::ofstream(root / ".meta" / "bucket" / "k~o", std::ios::app) << "garbage\n";
   object = store->open("k");
   EXPECT_EQ(object->info.etag, quotedHexEtag(assetd::s3::md5(patternText(10))));
   EXPECT_EQ(object->info.contentType, "");
@@ -498,6 +537,181 @@ TEST_F(LocalStore, MultipartUploadKeepsHeadersUntilComplete) {
   EXPECT_EQ(assetd::s3::answeredHeaders(object->headers), headers);
   EXPECT_EQ(assetd::s3::recordedPartSizes(object->headers), (std::vector<std::uint64_t>{100}));
   EXPECT_EQ(object->info.contentType, "video/mp4");
+}
+
+// What list() must answer, computed the plain way from all keys.
+std::vector<std::string> referenceList(const std::set<std::string>& keys, const std::string& prefix,
+                                       const std::string& delimiter, const std::string& after) {
+  std::vector<std::string> out;
+  for (const std::string& key : keys) {
+    if (key.compare(0, prefix.size(), prefix) != 0) continue;
+    std::size_t at = delimiter.empty() ? std::string::npos : key.find(delimiter, prefix.size());
+    if (at != std::string::npos) {
+      std::string common = key.substr(0, at + delimiter.size());
+      if (common > after && (out.empty() || out.back() != common)) out.push_back(common);
+      continue;
+    }
+    if (key > after) out.push_back(key);
+  }
+  return out;
+}
+
+TEST_F(LocalStore, ListingMatchesSortedKeysForTrickyKeys) {
+  std::mt19937 random(20261203);
+  const std::vector<std::string> pieces = {"a",
+                                           "b",
+                                           "/",
+                                           "/",
+                                           ".",
+                                           "..",
+                                           "-",
+                                           "0",
+                                           "~",
+                                           "~o",
+                                           "~d",
+                                           "~c",
+                                           "é",
+                                           " ",
+                                           std::string(249, 'x'),
+                                           std::string(250, 'x'),
+                                           std::string(253, 'x')};
+  std::set<std::string> keys = {"a", "a/", "a/b", "a/b/c", "a//b", "a.b", "a/x", "a0", "/"};
+  while (keys.size() < 200) {
+    std::string key;
+    for (int n = 1 + static_cast<int>(random() % 6); n > 0; --n)
+      key += pieces[random() % pieces.size()];
+    if (key.size() <= 1024) keys.insert(key);
+  }
+  for (const std::string& key : keys) store->put(key, key);
+  std::vector<std::string> probes = {"", "a", "a/", "a/b", "b", "/", "x", std::string(250, 'x')};
+  for (int i = 0; i < 12; ++i) {
+    auto it = keys.begin();
+    std::advance(it, random() % keys.size());
+    probes.push_back(*it);
+    probes.push_back(it->substr(0, random() % (it->size() + 1)));
+  }
+  for (const std::string& prefix : probes)
+    for (const std::string& delimiter : {std::string(), std::string("/"), std::string("a")})
+      for (const std::string& after : {std::string(), std::string("a/"), probes[random() % 20]})
+        EXPECT_EQ(listKeys(prefix, delimiter, after), referenceList(keys, prefix, delimiter, after))
+            << "prefix " << prefix << " delimiter " << delimiter << " after " << after;
+  // Paging by the last key answered walks the whole bucket once, in order.
+  std::vector<std::string> paged;
+  for (std::string after;;) {
+    std::vector<std::string> page = listKeys("", "", after, 7);
+    if (page.empty()) break;
+    paged.insert(paged.end(), page.begin(), page.end());
+    after = page.back();
+  }
+  EXPECT_EQ(paged, std::vector<std::string>(keys.begin(), keys.end()));
+}
+
+// A store as the release before layout 2 wrote it: each key a path, its sidecar beside.
+class OldLayout : public LocalStore {
+ protected:
+  void SetUp() override {
+    root = fs::temp_directory_path() / ("assetd-old-layout-" + core::randomHex(6));
+    fs::create_directories(root / ".tmp");
+    fs::create_directories(root / ".uploads");
+  }
+  void putOld(const std::string& key, const std::string& body, const std::string& type,
+              const std::string& headerLines = "") {
+    fs::path object = root / "bucket" / key;
+    fs::create_directories(object.parent_path());
+    std::ofstream(object, std::ios::binary) << body;
+    std::string identity = files::ReadOnlyFile::open(object)->identity();
+    fs::path meta = root / ".meta" / "bucket" / key;
+    fs::create_directories(meta.parent_path());
+    std::ofstream(meta) << "assetd-object-meta 1\n"
+                        << identity << "\n"
+                        << quotedHexEtag(assetd::s3::md5(body)) << "\n"
+                        << type << "\n"
+                        << headerLines;
+  }
+  void open() { store = std::make_unique<LocalBlobStore>(root.string(), "bucket", "http://h:1/"); }
+  void expectMigrated() {
+    for (const auto& [key, type] : std::vector<std::pair<std::string, std::string>>{
+             {"a/b/c.txt", "text/plain"}, {"top", "image/png"}, {"a/d", ""}}) {
+      auto object = store->open(key);
+      ASSERT_TRUE(object) << key;
+      // The sidecar still names the object (a rename keeps the inode): nothing recomputed.
+      EXPECT_EQ(object->info.etag, quotedHexEtag(assetd::s3::md5("body of " + key))) << key;
+      EXPECT_EQ(object->info.contentType, type) << key;
+    }
+    EXPECT_EQ(store->open("a/b/c.txt")->headers,
+              (assetd::s3::StoredHeaders{{"x-amz-meta-owner", "ada"}}));
+    EXPECT_EQ(listKeys("", "", ""), (std::vector<std::string>{"a/b/c.txt", "a/d", "top"}));
+    EXPECT_TRUE(fs::is_regular_file(root / layout::kLayoutFile));
+    EXPECT_FALSE(fs::exists(root / ".migrating"));
+    EXPECT_FALSE(fs::exists(root / "bucket" / "a" / "b"));
+    // Keys the old layout could not hold now fit beside the migrated ones.
+    store->put("top/", "marker");
+    EXPECT_EQ(store->get("top"), "body of top");
+  }
+  void putAll() {
+    putOld("a/b/c.txt", "body of a/b/c.txt", "text/plain", "x-amz-meta-owner:ada\n");
+    putOld("top", "body of top", "image/png");
+    putOld("a/d", "body of a/d", "");
+  }
+};
+
+TEST_F(OldLayout, IsMigratedAtStartAndOnlyOnce) {
+  putAll();
+  // An upload in progress records its key, not a path: it survives as it is.
+  fs::create_directories(root / ".uploads" / std::string(32, 'a'));
+  std::ofstream(root / ".uploads" / std::string(32, 'a') / "info") << "a/b/up\nvideo/mp4\n";
+  std::string part = std::string(100, 'p');
+  std::string hex = sign::crypto::hex(assetd::s3::md5(part));
+  std::ofstream(root / ".uploads" / std::string(32, 'a') / ("part-00001-" + hex)) << part;
+  // A reader refuses the old layout rather than misread it.
+  EXPECT_THROW(LocalBlobStore(root.string(), "bucket", "", LocalBlobStore::Access::Reader),
+               core::ApiError);
+  open();
+  EXPECT_EQ(store->migratedObjects(), std::optional<std::size_t>(3));
+  expectMigrated();
+  store->completeUpload(std::string(32, 'a'), "a/b/up", {{1, "\"" + hex + "\""}});
+  EXPECT_EQ(store->get("a/b/up"), part);
+  EXPECT_EQ(store->head("a/b/up")->contentType, "video/mp4");
+  open();
+  EXPECT_FALSE(store->migratedObjects());
+  EXPECT_EQ(store->get("top/"), "marker");
+  EXPECT_NO_THROW(LocalBlobStore(root.string(), "bucket", "", LocalBlobStore::Access::Reader));
+}
+
+TEST_F(OldLayout, ResumesAfterACrashWhileMovingFiles) {
+  putAll();
+  // Moved so far: the object "top" (not its sidecar) and the sidecar of "a/d" (not its object).
+  fs::path work = root / ".migrating";
+  fs::create_directories(work / "objects" / "bucket");
+  fs::create_directories(work / "meta" / "bucket");
+  fs::rename(root / "bucket" / "top", work / "objects" / "bucket" / layout::encodeKey("top"));
+  fs::create_directories((work / "meta" / "bucket" / layout::encodeKey("a/d")).parent_path());
+  fs::rename(root / ".meta" / "bucket" / "a" / "d",
+             work / "meta" / "bucket" / layout::encodeKey("a/d"));
+  open();
+  EXPECT_EQ(store->migratedObjects(), std::optional<std::size_t>(2));
+  expectMigrated();
+}
+
+TEST_F(OldLayout, ResumesAfterACrashWhileSwappingTrees) {
+  putAll();
+  // Every file moved and "swap" written; the objects' tree is already in place, the sidecars'
+  // not yet: the old sidecar tree is left with its empty directories.
+  fs::path work = root / ".migrating";
+  for (std::string key : {"a/b/c.txt", "top", "a/d"}) {
+    for (const auto& [from, to] :
+         {std::pair{root / "bucket", root / "new-objects"},
+          std::pair{root / ".meta" / "bucket", work / "meta" / "bucket"}}) {
+      fs::create_directories((to / layout::encodeKey(key)).parent_path());
+      fs::rename(from / key, to / layout::encodeKey(key));
+    }
+  }
+  std::ofstream(work / "swap");
+  fs::remove_all(root / "bucket");
+  fs::rename(root / "new-objects", root / "bucket");
+  open();
+  EXPECT_EQ(store->migratedObjects(), std::optional<std::size_t>(0));
+  expectMigrated();
 }
 
 }  // namespace
