@@ -85,8 +85,8 @@ StoredHeaders storedHeadersOf(const std::vector<std::pair<std::string, std::stri
     }
     // A header sent on several lines is one value, its lines joined with ',' (as SigV4 signs
     // it), so that it is answered on one line in full.
-    auto same =
-        std::find_if(out.begin(), out.end(), [&](const auto& h) { return h.first == name; });
+    auto same = std::find_if(out.begin(), out.end(),
+                             [&name = name](const auto& h) { return h.first == name; });
     if (same != out.end()) {
       same->second += "," + kept;
       continue;
