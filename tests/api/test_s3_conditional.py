@@ -19,7 +19,7 @@ import botocore.exceptions
 import pytest
 import requests
 
-from apilib import s3_client, unique
+from apilib import NODE_TESTS, run_node_tests, s3_client, unique
 
 pytestmark = pytest.mark.builtin_store
 
@@ -556,3 +556,10 @@ def test_content_encoding_is_answered_as_sent(s3_target):
     assert status == 200, body
     status, headers, _ = raw_request(s3_target, "HEAD", key)
     assert values(headers, "content-encoding") == [b"deflate,gzip"]
+
+
+def test_aws_sdk_for_javascript(server):
+    """The same with @aws-sdk/client-s3 (tests/node/conditions.test.mjs): conditional reads and
+    writes, kept headers, listing details and refusals, as the JavaScript SDK sends and reads them."""
+    out = run_node_tests(server.url, server.admin_json("s3-credentials"), NODE_TESTS / "conditions.test.mjs")
+    assert "# pass 5" in out, out[-3000:]
